@@ -1,0 +1,83 @@
+"""Token authentication for the mobile app and integrations."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import APIException, AuthenticationFailed, PermissionDenied
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from ..exceptions import InvalidOTP
+from ..selectors import has_otp_device, is_staff_member
+from ..services import otp_verify
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    identifier = serializers.CharField(help_text="Số CCCD, số điện thoại hoặc tên đăng nhập.")
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    otp = serializers.CharField(required=False, allow_blank=True,
+                                help_text="Mã xác thực hai bước, bắt buộc nếu tài khoản có.")
+
+
+class OTPRequired(APIException):
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_detail = "Cần mã xác thực hai bước."
+    default_code = "otp_required"
+
+
+class TokenView(APIView):
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth_token"
+
+    def get_throttles(self):
+        return super().get_throttles() if self.request.method == "POST" else []
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            400: OpenApiResponse(description="Thiếu trường."),
+            401: OpenApiResponse(description="Sai thông tin, hoặc cần/ sai mã OTP."),
+            403: OpenApiResponse(description="Cán bộ chưa đăng ký xác thực hai bước."),
+            429: OpenApiResponse(description="Tạm khóa do đăng nhập sai nhiều lần."),
+        },
+        auth=[],
+    )
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = authenticate(request._request, username=data["identifier"],
+                            password=data["password"])
+        if user is None:
+            raise AuthenticationFailed("Thông tin đăng nhập không đúng.",
+                                       code="invalid_credentials")
+        if has_otp_device(user):
+            if not data.get("otp"):
+                raise OTPRequired()
+            try:
+                otp_verify(user=user, token=data["otp"])
+            except InvalidOTP as exc:
+                raise AuthenticationFailed(exc.message, code="invalid_otp") from exc
+        elif is_staff_member(user):
+            raise PermissionDenied(
+                "Cán bộ phải đăng ký xác thực hai bước trên cổng trước khi dùng API.",
+                code="otp_enrolment_required",
+            )
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        if not isinstance(request.auth, Token):
+            raise AuthenticationFailed("Cần gửi token trong header Authorization.",
+                                       code="not_authenticated")
+        request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)

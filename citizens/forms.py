@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from portal.validators import cccd_errors, normalize_vn_phone
+from units.models import Unit
+
+from .constants import VerificationChannel
+from .selectors import ward_choices
+
+
+class _PasswordPairMixin:
+    def _clean_password_pair(self, cleaned, user: User | None = None):
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("Hai mật khẩu không khớp."))
+        elif p1:
+            try:
+                validate_password(p1, user)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+
+
+class RegistrationForm(_PasswordPairMixin, forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150,
+                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    national_id = forms.CharField(
+        label=_("Số CCCD (số định danh cá nhân)"), max_length=12, min_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("Gồm 12 chữ số in trên thẻ căn cước."),
+    )
+    date_of_birth = forms.DateField(label=_("Ngày sinh"),
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    phone = forms.CharField(label=_("Số điện thoại di động"), max_length=20,
+                            widget=forms.TextInput(attrs={"inputmode": "tel",
+                                                          "autocomplete": "tel"}),
+                            help_text=_("Ví dụ: 0905 123 456. Mã xác minh sẽ được gửi tới số này."))
+    email = forms.EmailField(label=_("Thư điện tử (không bắt buộc)"), required=False)
+    password1 = forms.CharField(label=_("Mật khẩu"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("Nhập lại mật khẩu"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean_phone(self):
+        return normalize_vn_phone(self.cleaned_data["phone"])
+
+    def clean_date_of_birth(self):
+        dob = self.cleaned_data["date_of_birth"]
+        if dob > timezone.localdate() or dob < datetime.date(1900, 1, 1):
+            raise forms.ValidationError(_("Ngày sinh không hợp lệ."))
+        return dob
+
+    def clean(self):
+        cleaned = super().clean()
+        national_id = cleaned.get("national_id")
+        if national_id:
+            for error in cccd_errors(national_id, cleaned.get("date_of_birth")):
+                self.add_error("national_id", error)
+        probe = User(full_name=cleaned.get("full_name", ""), email=cleaned.get("email", ""))
+        self._clean_password_pair(cleaned, probe)
+        return cleaned
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Mã xác thực"), regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Mã xác thực gồm 6 chữ số.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    phone = forms.CharField(label=_("Số điện thoại di động"), max_length=20,
+                            help_text=_("Đổi số điện thoại cần xác minh lại."))
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+
+    def clean_phone(self):
+        return normalize_vn_phone(self.cleaned_data["phone"])
+
+
+class AddressForm(forms.Form):
+    label = forms.CharField(label=_("Tên gợi nhớ (ví dụ: Nhà riêng)"), max_length=60,
+                            required=False)
+    recipient_name = forms.CharField(label=_("Người nhận"), max_length=150)
+    recipient_phone = forms.CharField(label=_("Điện thoại người nhận"), max_length=20)
+    ward = forms.TypedChoiceField(label=_("Phường/xã, quận/huyện, tỉnh/thành phố"), coerce=int)
+    street = forms.CharField(label=_("Số nhà, tên đường, tổ/thôn"), max_length=255)
+    is_default = forms.BooleanField(label=_("Đặt làm địa chỉ mặc định"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ward"].choices = [("", _("— Chọn phường/xã —")), *ward_choices()]
+
+    def clean_recipient_phone(self):
+        return normalize_vn_phone(self.cleaned_data["recipient_phone"])
+
+    def clean_ward(self):
+        return Unit.objects.get(pk=self.cleaned_data["ward"])
+
+
+class PasswordResetStartForm(forms.Form):
+    identifier = forms.CharField(label=_("Số CCCD hoặc số điện thoại"), max_length=40)
+    channel = forms.ChoiceField(label=_("Nhận mã qua"), choices=VerificationChannel.choices,
+                                initial=VerificationChannel.SMS, widget=forms.RadioSelect)
+
+
+class PasswordResetCompleteForm(_PasswordPairMixin, CodeForm):
+    password1 = forms.CharField(label=_("Mật khẩu mới"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("Nhập lại mật khẩu mới"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        self._clean_password_pair(cleaned)
+        return cleaned

@@ -1,0 +1,273 @@
+"""Writes for citizens: registration, contact verification, password reset, profile and
+address book. Sending a code is a Celery task enqueued after the transaction commits."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from accounts.constants import AccountEventKind
+from accounts.models import AccountEvent, User
+from accounts.selectors import user_by_identifier
+from portal.validators import cccd_errors, normalize_vn_phone
+from units.constants import UnitKind
+from units.models import Unit
+
+from .constants import VerificationChannel, VerificationPurpose
+from .exceptions import InvalidCode, RateLimited, RegistrationError
+from .models import CitizenProfile, DeliveryAddress, VerificationCode
+from .selectors import ward_hierarchy
+from .tasks import send_verification_code
+
+MAX_CODE_ATTEMPTS = 5
+
+
+# --- Registration -----------------------------------------------------------------------------
+
+@transaction.atomic
+def citizen_register(
+    *, full_name: str, national_id: str, date_of_birth: datetime.date, phone: str,
+    password: str, email: str = "",
+) -> User:
+    errors = cccd_errors(national_id, date_of_birth)
+    if errors:
+        raise RegistrationError(errors[0], field="national_id")
+    phone = normalize_vn_phone(phone)
+    if CitizenProfile.objects.filter(national_id=national_id).exists():
+        raise RegistrationError(_("Số CCCD này đã có tài khoản. Vui lòng đăng nhập hoặc "
+                                  "lấy lại mật khẩu."), field="national_id", code="duplicate")
+    if User.objects.filter(phone=phone).exists():
+        raise RegistrationError(_("Số điện thoại này đã được dùng cho một tài khoản khác."),
+                                field="phone", code="duplicate")
+    user = User(username=f"cd_{uuid.uuid4().hex[:20]}", full_name=full_name.strip(),
+                email=(email or "").strip().lower(), phone=phone)
+    validate_password(password, user)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+            CitizenProfile.objects.create(user=user, national_id=national_id,
+                                          date_of_birth=date_of_birth)
+    except IntegrityError as exc:
+        # A concurrent registration won the race for the same CCCD or phone.
+        raise RegistrationError(_("Số CCCD hoặc số điện thoại đã có tài khoản."),
+                                code="duplicate") from exc
+    return user
+
+
+# --- Verification codes ----------------------------------------------------------------------
+
+def _fingerprint(value: str) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:32]
+
+
+def _count_hit(key: str, limit: int, window: int) -> bool:
+    """Fixed-window counter; True while under the limit (the hit is counted either way)."""
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= limit
+
+
+def _check_rate_limits(destination: str, ip: str | None) -> None:
+    window = settings.VERIFICATION_RATE_WINDOW_SECONDS
+    checks = [(f"vc:dest:{_fingerprint(destination)}", settings.VERIFICATION_MAX_PER_DESTINATION)]
+    if ip:
+        checks.append((f"vc:ip:{_fingerprint(ip)}", settings.VERIFICATION_MAX_PER_IP))
+    for key, limit in checks:
+        if not _count_hit(key, limit, window):
+            minutes = window // 60
+            raise RateLimited(
+                _("Bạn đã yêu cầu gửi mã quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút.")
+                % {"minutes": minutes}, retry_after=window,
+            )
+
+
+def _destination(user: User, channel: str) -> str:
+    if channel == VerificationChannel.SMS:
+        if not user.phone:
+            raise InvalidCode(_("Tài khoản chưa có số điện thoại."))
+        return user.phone
+    if not user.email:
+        raise InvalidCode(_("Tài khoản chưa có địa chỉ thư điện tử."))
+    return user.email
+
+
+@transaction.atomic
+def verification_code_issue(
+    *, user: User, purpose: str, channel: str, ip: str | None = None
+) -> VerificationCode:
+    """Creates a code, revoking earlier unused ones for the same purpose, and queues sending."""
+    destination = _destination(user, channel)
+    _check_rate_limits(destination, ip)
+    now = timezone.now()
+    VerificationCode.objects.filter(user=user, purpose=purpose).usable().update(revoked_at=now)
+    code = VerificationCode.objects.create(
+        user=user, purpose=purpose, channel=channel, destination=destination,
+        nonce=secrets.token_hex(16),
+        expires_at=now + datetime.timedelta(seconds=settings.VERIFICATION_CODE_TTL_SECONDS),
+    )
+    code_id = code.pk
+    transaction.on_commit(lambda: send_verification_code.delay(code_id))
+    return code
+
+
+def verification_code_consume(*, user: User, purpose: str, code: str) -> VerificationCode:
+    """Checks ``code`` against the user's latest code for ``purpose``: single use, limited
+    attempts, expiring. Not atomic on purpose: a wrong guess must stay counted although the
+    call raises, so callers must not wrap it in their own transaction."""
+    invalid = InvalidCode(_("Mã xác thực không đúng hoặc đã hết hạn. Vui lòng yêu cầu mã mới."))
+    with transaction.atomic():
+        latest = (VerificationCode.objects.select_for_update()
+                  .filter(user=user, purpose=purpose, used_at__isnull=True,
+                          revoked_at__isnull=True)
+                  .order_by("-created_at", "-id").first())
+        if latest is None or latest.is_expired or latest.attempts >= MAX_CODE_ATTEMPTS:
+            raise invalid
+        if not latest.matches(code):
+            VerificationCode.objects.filter(pk=latest.pk).update(attempts=F("attempts") + 1)
+            matched = False
+        else:
+            matched = True
+            now = timezone.now()
+            latest.used_at = now
+            latest.save(update_fields=["used_at"])
+            if purpose == VerificationPurpose.VERIFY_PHONE and latest.destination == user.phone:
+                User.objects.filter(pk=user.pk).update(phone_verified_at=now)
+                user.phone_verified_at = now
+            elif (purpose == VerificationPurpose.VERIFY_EMAIL
+                  and latest.destination == user.email):
+                User.objects.filter(pk=user.pk).update(email_verified_at=now)
+                user.email_verified_at = now
+    if not matched:
+        raise invalid
+    return latest
+
+
+# --- Password reset --------------------------------------------------------------------------
+
+def password_reset_start(*, identifier: str, channel: str, ip: str | None = None) -> int | None:
+    """Sends a reset code to the account's *verified* contact. Returns the user id to keep in
+    the session, or None; the caller shows the same page either way (no account probing)."""
+    user = user_by_identifier(identifier)
+    if user is None or not user.is_active:
+        return None
+    verified = (user.phone_verified_at if channel == VerificationChannel.SMS
+                else user.email_verified_at)
+    if verified is None:
+        return None
+    verification_code_issue(user=user, purpose=VerificationPurpose.PASSWORD_RESET,
+                            channel=channel, ip=ip)
+    return user.pk
+
+
+def password_reset_complete(*, user: User, code: str, new_password: str) -> User:
+    validate_password(new_password, user)
+    verification_code_consume(user=user, purpose=VerificationPurpose.PASSWORD_RESET, code=code)
+    with transaction.atomic():
+        _password_set(user=user, new_password=new_password)
+    return user
+
+
+def _password_set(*, user: User, new_password: str) -> None:
+    user.set_password(new_password)
+    user.session_epoch = F("session_epoch") + 1
+    user.save(update_fields=["password", "session_epoch"])
+    Token.objects.filter(user=user).delete()
+    AccountEvent.objects.create(user=user, actor=user, kind=AccountEventKind.PASSWORD_RESET)
+    user.refresh_from_db()
+
+
+# --- Profile and addresses -------------------------------------------------------------------
+
+@transaction.atomic
+def citizen_profile_update(
+    *, user: User, full_name: str | None = None, email: str | None = None,
+    phone: str | None = None,
+) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    fields = []
+    if full_name is not None and full_name.strip() != user.full_name:
+        user.full_name = full_name.strip()
+        fields.append("full_name")
+    if email is not None and email.strip().lower() != user.email:
+        user.email = email.strip().lower()
+        user.email_verified_at = None
+        fields += ["email", "email_verified_at"]
+    if phone is not None:
+        phone = normalize_vn_phone(phone)
+        if phone != user.phone:
+            if User.objects.filter(phone=phone).exclude(pk=user.pk).exists():
+                raise RegistrationError(
+                    _("Số điện thoại này đã được dùng cho một tài khoản khác."), field="phone",
+                    code="duplicate")
+            user.phone, user.phone_verified_at = phone, None
+            fields += ["phone", "phone_verified_at"]
+    if fields:
+        user.save(update_fields=fields)
+    return user
+
+
+def _place(ward: Unit) -> dict[str, Unit | None]:
+    if ward.kind != UnitKind.WARD or not ward.is_active:
+        raise RegistrationError(_("Vui lòng chọn phường/xã."), field="ward")
+    province, district = ward_hierarchy(ward)
+    return {"province": province, "district": district, "ward": ward}
+
+
+@transaction.atomic
+def delivery_address_create(
+    *, owner: User, ward: Unit, street: str, recipient_name: str, recipient_phone: str,
+    label: str = "", is_default: bool = False,
+) -> DeliveryAddress:
+    first = not DeliveryAddress.objects.filter(owner=owner).exists()
+    if is_default or first:
+        DeliveryAddress.objects.filter(owner=owner, is_default=True).update(is_default=False)
+    return DeliveryAddress.objects.create(
+        owner=owner, street=street.strip(), recipient_name=recipient_name.strip(),
+        recipient_phone=normalize_vn_phone(recipient_phone), label=label.strip(),
+        is_default=is_default or first, **_place(ward),
+    )
+
+
+@transaction.atomic
+def delivery_address_update(*, address: DeliveryAddress, **changes) -> DeliveryAddress:
+    address = DeliveryAddress.objects.select_for_update().get(pk=address.pk)
+    if "ward" in changes:
+        for key, value in _place(changes.pop("ward")).items():
+            setattr(address, key, value)
+    if "recipient_phone" in changes:
+        changes["recipient_phone"] = normalize_vn_phone(changes["recipient_phone"])
+    for key in ("street", "recipient_name", "recipient_phone", "label", "is_default"):
+        if key in changes:
+            value = changes[key]
+            setattr(address, key, value.strip() if isinstance(value, str) else value)
+    if address.is_default:
+        DeliveryAddress.objects.filter(owner_id=address.owner_id, is_default=True).exclude(
+            pk=address.pk).update(is_default=False)
+    address.save()
+    return address
+
+
+@transaction.atomic
+def delivery_address_delete(*, address: DeliveryAddress) -> None:
+    owner_id, was_default = address.owner_id, address.is_default
+    address.delete()
+    if was_default:
+        nxt = DeliveryAddress.objects.filter(owner_id=owner_id).order_by("-created_at").first()
+        if nxt:
+            DeliveryAddress.objects.filter(pk=nxt.pk).update(is_default=True)

@@ -1,0 +1,235 @@
+"""Citizen pages: registration, contact verification, password reset, profile, addresses.
+
+Addresses are always fetched through the owner's queryset, so another citizen's id is a 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+
+from .constants import VerificationChannel, VerificationPurpose
+from .exceptions import CitizenError, InvalidCode, RateLimited
+from .forms import (
+    AddressForm,
+    CodeForm,
+    PasswordResetCompleteForm,
+    PasswordResetStartForm,
+    ProfileForm,
+    RegistrationForm,
+)
+from .selectors import delivery_addresses_of
+from .services import (
+    citizen_profile_update,
+    citizen_register,
+    delivery_address_create,
+    delivery_address_delete,
+    delivery_address_update,
+    password_reset_complete,
+    password_reset_start,
+    verification_code_consume,
+    verification_code_issue,
+)
+
+RESET_SESSION_KEY = "citizens_reset_user"
+CHANNEL_PURPOSE = {
+    VerificationChannel.SMS: VerificationPurpose.VERIFY_PHONE,
+    VerificationChannel.EMAIL: VerificationPurpose.VERIFY_EMAIL,
+}
+
+
+def client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _add_citizen_error(form, exc: CitizenError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+@sensitive_post_parameters("password1", "password2", "national_id")
+@never_cache
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("citizens:profile")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = citizen_register(
+                full_name=data["full_name"], national_id=data["national_id"],
+                date_of_birth=data["date_of_birth"], phone=data["phone"],
+                email=data["email"], password=data["password1"],
+            )
+        except CitizenError as exc:
+            _add_citizen_error(form, exc)
+        except ValidationError as exc:
+            form.add_error("password1", exc)
+        else:
+            auth_login(request, user, backend="accounts.backends.IdentifierBackend")
+            try:
+                verification_code_issue(user=user, purpose=VerificationPurpose.VERIFY_PHONE,
+                                        channel=VerificationChannel.SMS, ip=client_ip(request))
+            except RateLimited as exc:
+                messages.warning(request, exc.message)
+            else:
+                messages.success(request, _("Đăng ký thành công. Mã xác minh đã được gửi tới "
+                                            "số điện thoại của bạn."))
+            return redirect("citizens:verify")
+    return render(request, "citizens/register.html", {"form": form})
+
+
+@never_cache
+@login_required
+def verify(request):
+    user = request.user
+    channel = request.POST.get("channel") or request.GET.get("kenh") or VerificationChannel.SMS
+    if channel not in CHANNEL_PURPOSE:
+        channel = VerificationChannel.SMS
+    purpose = CHANNEL_PURPOSE[channel]
+    form = CodeForm()
+    if request.method == "POST":
+        if request.POST.get("action") == "send":
+            try:
+                verification_code_issue(user=user, purpose=purpose, channel=channel,
+                                        ip=client_ip(request))
+            except RateLimited as exc:
+                messages.error(request, exc.message)
+            except CitizenError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Đã gửi mã xác thực mới."))
+            return redirect(f"{request.path}?kenh={channel}")
+        form = CodeForm(request.POST)
+        if form.is_valid():
+            try:
+                verification_code_consume(user=user, purpose=purpose,
+                                          code=form.cleaned_data["code"].strip())
+            except InvalidCode as exc:
+                form.add_error("code", exc.message)
+            else:
+                messages.success(request, _("Xác minh thành công."))
+                return redirect("citizens:profile")
+    return render(request, "citizens/verify.html", {
+        "form": form, "channel": channel, "channels": VerificationChannel,
+    })
+
+
+@never_cache
+@login_required
+def profile(request):
+    user = request.user
+    form = ProfileForm(request.POST or None, initial={
+        "full_name": user.full_name, "phone": user.phone, "email": user.email,
+    })
+    if request.method == "POST" and form.is_valid():
+        try:
+            citizen_profile_update(user=user, **form.cleaned_data)
+        except CitizenError as exc:
+            _add_citizen_error(form, exc)
+        else:
+            messages.success(request, _("Đã cập nhật hồ sơ."))
+            return redirect("citizens:profile")
+    return render(request, "citizens/profile.html", {
+        "form": form, "citizen": getattr(user, "citizen_profile", None),
+        "addresses": delivery_addresses_of(user),
+    })
+
+
+@login_required
+def address_list(request):
+    return render(request, "citizens/address_list.html",
+                  {"addresses": delivery_addresses_of(request.user)})
+
+
+@login_required
+def address_add(request):
+    form = AddressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            delivery_address_create(owner=request.user, **form.cleaned_data)
+        except CitizenError as exc:
+            _add_citizen_error(form, exc)
+        else:
+            messages.success(request, _("Đã thêm địa chỉ."))
+            return redirect("citizens:addresses")
+    return render(request, "citizens/address_form.html", {"form": form, "address": None})
+
+
+@login_required
+def address_edit(request, pk: int):
+    address = get_object_or_404(delivery_addresses_of(request.user), pk=pk)
+    form = AddressForm(request.POST or None, initial={
+        "label": address.label, "recipient_name": address.recipient_name,
+        "recipient_phone": address.recipient_phone, "ward": address.ward_id,
+        "street": address.street, "is_default": address.is_default,
+    })
+    if request.method == "POST" and form.is_valid():
+        try:
+            delivery_address_update(address=address, **form.cleaned_data)
+        except CitizenError as exc:
+            _add_citizen_error(form, exc)
+        else:
+            messages.success(request, _("Đã cập nhật địa chỉ."))
+            return redirect("citizens:addresses")
+    return render(request, "citizens/address_form.html", {"form": form, "address": address})
+
+
+@require_POST
+@login_required
+def address_delete(request, pk: int):
+    address = get_object_or_404(delivery_addresses_of(request.user), pk=pk)
+    delivery_address_delete(address=address)
+    messages.success(request, _("Đã xóa địa chỉ."))
+    return redirect("citizens:addresses")
+
+
+@never_cache
+def password_reset(request):
+    form = PasswordResetStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_id = password_reset_start(identifier=form.cleaned_data["identifier"],
+                                           channel=form.cleaned_data["channel"],
+                                           ip=client_ip(request))
+        except RateLimited as exc:
+            messages.error(request, exc.message)
+            return render(request, "citizens/password_reset.html", {"form": form})
+        request.session[RESET_SESSION_KEY] = user_id
+        messages.info(request, _("Nếu thông tin khớp với một tài khoản đã xác minh, mã đặt lại "
+                                 "mật khẩu đã được gửi tới liên hệ đã xác minh của tài khoản."))
+        return redirect("citizens:password_reset_complete")
+    return render(request, "citizens/password_reset.html", {"form": form})
+
+
+@sensitive_post_parameters("password1", "password2", "code")
+@never_cache
+def password_reset_confirm(request):
+    if RESET_SESSION_KEY not in request.session:
+        return redirect("citizens:password_reset")
+    form = PasswordResetCompleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = User.objects.filter(pk=request.session.get(RESET_SESSION_KEY)).first()
+        try:
+            if user is None:
+                raise InvalidCode(_("Mã xác thực không đúng hoặc đã hết hạn. "
+                                    "Vui lòng yêu cầu mã mới."))
+            password_reset_complete(user=user, code=form.cleaned_data["code"].strip(),
+                                    new_password=form.cleaned_data["password1"])
+        except InvalidCode as exc:
+            form.add_error("code", exc.message)
+        except ValidationError as exc:
+            form.add_error("password1", exc)
+        else:
+            request.session.pop(RESET_SESSION_KEY, None)
+            messages.success(request, _("Đã đặt lại mật khẩu. Vui lòng đăng nhập."))
+            return redirect("accounts:login")
+    return render(request, "citizens/password_reset_complete.html", {"form": form})

@@ -1,0 +1,7 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("procedures.api.urls")),
+    path("", include("accounts.api.urls")),
+    path("", include("citizens.api.urls")),
+]

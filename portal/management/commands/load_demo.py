@@ -1,0 +1,109 @@
+"""Loads the demo city: units, the procedure catalogue and demo users. Safe to run repeatedly."""
+
+import datetime
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from procedures.services import procedure_import
+from units.services import units_load
+
+DEMO_PASSWORD_ENV = "DEMO_PASSWORD"  # noqa: S105
+DEFAULT_DEMO_PASSWORD = "DemoPortal@2026"  # noqa: S105
+
+
+class Command(BaseCommand):
+    help = "Loads demo units, procedures and users (idempotent)."
+
+    def handle(self, *args, **options):
+        base = Path(settings.BASE_DIR)
+        with transaction.atomic():
+            rows = json.loads((base / "units/demo/da_nang.json").read_text(encoding="utf-8"))
+            count = units_load(rows=rows)
+            self.stdout.write(f"Đơn vị hành chính: {count}")
+            files = sorted((base / "procedures/demo").glob("*.json"))
+            for path in files:
+                procedure_import(document=json.loads(path.read_text(encoding="utf-8")))
+            self.stdout.write(f"Thủ tục hành chính: {len(files)}")
+            credentials = self.demo_users()
+        self.stdout.write(self.style.SUCCESS("Tài khoản demo:"))
+        for role, username, password in credentials:
+            self.stdout.write(f"  {role:<28} {username:<16} {password}")
+
+    def demo_users(self):
+        """One demo account per role, idempotent. Staff get a confirmed TOTP device with a
+        fixed secret (printed) so a tester can add it to an authenticator app."""
+        from base64 import b32encode
+
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from accounts.constants import StaffRole
+        from accounts.models import StaffAssignment
+        from citizens.models import CitizenProfile
+        from units.models import Unit
+
+        password = os.environ.get(DEMO_PASSWORD_ENV, DEFAULT_DEMO_PASSWORD)
+        User = get_user_model()
+
+        def unit_named(name, kind):
+            return (Unit.objects.filter(name=name).first()
+                    or Unit.objects.filter(kind=kind).order_by("path").first())
+
+        def account(username, **fields):
+            user, created = User.objects.get_or_create(username=username, defaults=fields)
+            if created:
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            return user
+
+        def totp(user):
+            # A fixed, per-user demo secret (never use in production).
+            key = hashlib.sha1(f"demo-totp:{user.username}".encode()).hexdigest()  # noqa: S324
+            TOTPDevice.objects.update_or_create(
+                user=user, name="demo", defaults={"key": key, "confirmed": True}
+            )
+            return b32encode(bytes.fromhex(key)).decode().rstrip("=")
+
+        ward = unit_named("Phường Khuê Trung", "ward")
+        district = unit_named("Quận Cẩm Lệ", "district")
+        now = timezone.now()
+        citizen = account("cd_demo_congdan", full_name="Nguyễn Văn An", phone="+84905000001",
+                          email="congdan@example.vn", phone_verified_at=now,
+                          email_verified_at=now)
+        CitizenProfile.objects.get_or_create(
+            user=citizen,
+            defaults={"national_id": "048095001234", "date_of_birth": datetime.date(1995, 5, 15)},
+        )
+        rows = [("Công dân (CCCD hoặc SĐT)", "048095001234 / 0905000001", password)]
+        staff = [
+            ("Cán bộ một cửa – Khuê Trung", "motcua.khuetrung", "Trần Thị Bình",
+             StaffRole.CLERK, ward),
+            ("Chuyên viên xử lý", "chuyenvien.khuetrung", "Lê Văn Cường",
+             StaffRole.PROCESSOR, ward),
+            ("Lãnh đạo phê duyệt", "lanhdao.khuetrung", "Phạm Thị Dung",
+             StaffRole.LEADER, ward),
+            ("Quản trị quận Cẩm Lệ", "quantri.camle", "Hoàng Văn Em",
+             StaffRole.DISTRICT_ADMIN, district),
+        ]
+        for label, username, full_name, role, unit in staff:
+            user = account(username, full_name=full_name,
+                           is_staff=role == StaffRole.DISTRICT_ADMIN)
+            if unit is not None:
+                StaffAssignment.objects.update_or_create(
+                    user=user, unit=unit, role=role, defaults={"is_active": True}
+                )
+            if role == StaffRole.DISTRICT_ADMIN:
+                from accounts.services import district_admin_group
+
+                user.groups.add(district_admin_group())
+            rows.append((label, username, f"{password}  TOTP: {totp(user)}"))
+        admin = account("admin", is_staff=True, is_superuser=True, full_name="Quản trị hệ thống")
+        rows.append(("Quản trị hệ thống (superuser)", "admin", f"{password}  TOTP: {totp(admin)}"))
+        return rows

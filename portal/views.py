@@ -1,0 +1,20 @@
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from procedures.models import Procedure, Sector
+
+
+def home(request):
+    return render(request, "home.html", {
+        "sectors": Sector.objects.all(),
+        "procedure_count": Procedure.objects.published().count(),
+    })
+
+
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+def trivial(request):
+    """The baseline every benchmark compares against: no database, no template."""
+    return HttpResponse(b"ok", content_type="text/plain")

@@ -1,0 +1,172 @@
+"""Writes to the catalogue: import, publish, archive. Other apps call these, never save()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from .constants import ProcedureStatus
+from .documents import configuration_of, document_errors, procedure_to_document
+from .exceptions import ConfigError, ProcedureConfigurationError
+from .models import (
+    Fee,
+    FormField,
+    Procedure,
+    ProcedureVersion,
+    ProcessingStep,
+    RequiredDocument,
+    Sector,
+)
+
+
+def _lock(procedure: Procedure) -> Procedure:
+    return Procedure.objects.select_for_update().select_related("sector").get(pk=procedure.pk)
+
+
+@transaction.atomic
+def procedure_publish(*, procedure: Procedure, acting_user=None) -> ProcedureVersion:
+    """Freezes the working copy into a new version, unless it equals the latest one.
+
+    Idempotent: publishing an unchanged procedure returns the current version.
+    """
+    procedure = _lock(procedure)
+    document = procedure_to_document(procedure)
+    document["status"] = ProcedureStatus.PUBLISHED
+    errors = document_errors(document)
+    if errors:
+        raise ProcedureConfigurationError(errors)
+    configuration = configuration_of(document)
+    latest = procedure.versions.order_by("-number").first()
+    if latest is None or latest.document != configuration:
+        latest = ProcedureVersion.objects.create(
+            procedure=procedure,
+            number=(latest.number + 1) if latest else 1,
+            document=configuration,
+            published_by=acting_user,
+        )
+    procedure.status = ProcedureStatus.PUBLISHED
+    procedure.current_version = latest.number
+    procedure.save(update_fields=["status", "current_version", "updated_at"])
+    return latest
+
+
+@transaction.atomic
+def procedure_archive(*, procedure: Procedure, acting_user=None) -> Procedure:
+    procedure = _lock(procedure)
+    procedure.status = ProcedureStatus.ARCHIVED
+    procedure.save(update_fields=["status", "updated_at"])
+    return procedure
+
+
+def _replace_children(procedure: Procedure, document: dict[str, Any]) -> None:
+    procedure.fees.all().delete()
+    procedure.documents.all().delete()
+    procedure.fields.all().delete()
+    procedure.steps.all().delete()
+    Fee.objects.bulk_create(
+        Fee(procedure=procedure, order=i, name=fee["name"], name_en=fee.get("name_en", ""),
+            amount=fee["amount"], note=fee.get("note", ""))
+        for i, fee in enumerate(document.get("fees", []))
+    )
+    RequiredDocument.objects.bulk_create(
+        RequiredDocument(
+            procedure=procedure, order=i, key=doc["key"], name=doc["name"],
+            name_en=doc.get("name_en", ""), mandatory=doc.get("mandatory", True),
+            form=doc.get("form", "original"), quantity=doc.get("quantity", 1),
+            reusable=doc.get("reusable", False), note=doc.get("note", ""),
+        )
+        for i, doc in enumerate(document["documents"])
+    )
+    FormField.objects.bulk_create(
+        FormField(
+            procedure=procedure, order=i, key=field["key"], label=field["label"],
+            label_en=field.get("label_en", ""), field_type=field["type"],
+            required=field.get("required", True), choices=field.get("choices", []),
+            regex=field.get("regex", ""), min_value=field.get("min", ""),
+            max_value=field.get("max", ""), help_text=field.get("help_text", ""),
+            help_text_en=field.get("help_text_en", ""),
+        )
+        for i, field in enumerate(document["fields"])
+    )
+    ProcessingStep.objects.bulk_create(
+        ProcessingStep(
+            procedure=procedure, order=i, name=step["name"], name_en=step.get("name_en", ""),
+            role=step["role"], unit_kind=step["unit_kind"], days=str(step["days"]),
+        )
+        for i, step in enumerate(document["steps"])
+    )
+
+
+@transaction.atomic
+def procedure_import(*, document: Any, acting_user=None, owner_unit=None) -> Procedure:
+    """Creates or replaces a procedure from a document; all or nothing.
+
+    A document with ``"status": "published"`` (the default) is published at once, so an
+    imported procedure is listed and fileable without a restart.
+    """
+    errors = document_errors(document)
+    if errors:
+        raise ProcedureConfigurationError(errors)
+    sector_doc = document["sector"]
+    sector, _ = Sector.objects.update_or_create(
+        code=sector_doc["code"],
+        defaults={"name": sector_doc["name"], "name_en": sector_doc.get("name_en", "")},
+    )
+    methods = document["delivery_methods"]
+    values = {
+        "name": document["name"],
+        "name_en": document.get("name_en", ""),
+        "sector": sector,
+        "level": document["level"],
+        "receiving_unit_kind": document.get("receiving_unit_kind", "ward"),
+        "description": document.get("description", ""),
+        "legal_basis": document.get("legal_basis", ""),
+        "processing_days": document["processing_days"],
+        "processing_time_note": document.get("processing_time_note", ""),
+        "result_document": document["result_document"],
+        "offers_pickup": "pickup" in methods,
+        "offers_postal": "postal" in methods,
+        "online_payment": document.get("online_payment", False),
+    }
+    procedure = Procedure.objects.select_for_update().filter(code=document["code"]).first()
+    if procedure is None:
+        procedure = Procedure.objects.create(
+            code=document["code"], owner_unit=owner_unit, **values
+        )
+    else:
+        for attr, value in values.items():
+            setattr(procedure, attr, value)
+        procedure.save()
+    _replace_children(procedure, document)
+
+    status = document.get("status", ProcedureStatus.PUBLISHED)
+    if status == ProcedureStatus.PUBLISHED:
+        procedure_publish(procedure=procedure, acting_user=acting_user)
+    elif status == ProcedureStatus.ARCHIVED:
+        procedure_archive(procedure=procedure, acting_user=acting_user)
+    elif procedure.status != ProcedureStatus.DRAFT:
+        procedure.status = ProcedureStatus.DRAFT
+        procedure.save(update_fields=["status", "updated_at"])
+    procedure.refresh_from_db()
+    return procedure
+
+
+def procedure_export(*, procedure: Procedure) -> dict[str, Any]:
+    document = procedure_to_document(procedure)
+    return {"$schema": "procedure-v1.schema.json", **document}
+
+
+def errors_from_validation(exc: ProcedureConfigurationError) -> list[dict[str, str]]:
+    return [error.as_dict() for error in exc.errors]
+
+
+__all__ = [
+    "ConfigError",
+    "ProcedureConfigurationError",
+    "errors_from_validation",
+    "procedure_archive",
+    "procedure_export",
+    "procedure_import",
+    "procedure_publish",
+]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "procedures"
+
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("<str:code>/", views.detail, name="detail"),
+]

@@ -1,0 +1,97 @@
+"""Administrative units: a tree of any depth (province → district → ward, or province → ward).
+
+Each unit stores a materialised path of its ancestors' ids so that "this unit and everything
+below it" — the scope of a district admin or of a statistics query — is one indexed
+``path LIKE '/1/4/%'`` filter, on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext_lazy as _
+
+from .constants import UnitKind
+
+
+class UnitQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def within(self, unit: Unit, include_self: bool = True):
+        qs = self.filter(path__startswith=unit.path)
+        return qs if include_self else qs.exclude(pk=unit.pk)
+
+    def within_any(self, units):
+        query = models.Q(pk__in=[])
+        for unit in units:
+            query |= models.Q(path__startswith=unit.path)
+        return self.filter(query)
+
+
+class Unit(models.Model):
+    code = models.CharField(_("mã đơn vị"), max_length=32, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("cấp"), max_length=16, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
+    opening_hours = models.CharField(
+        _("giờ làm việc"), max_length=200, blank=True,
+        default="Thứ Hai – Thứ Sáu: 7:30–11:30, 13:30–17:00",
+    )
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    path = models.CharField(max_length=255, editable=False, db_index=True)
+    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        with transaction.atomic():
+            old_path = self.path
+            if self.pk is None:
+                super().save(*args, **kwargs)
+            new_path = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
+            self.path, self.depth = new_path, new_path.count("/") - 2
+            kwargs.pop("force_insert", None)
+            super().save(*args, **kwargs)
+            if old_path and old_path != new_path:
+                # The unit moved: re-root every descendant's path in one statement.
+                Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(models.Value(new_path), Substr("path", len(old_path) + 1)),
+                    depth=models.F("depth") + (self.depth - (old_path.count("/") - 2)),
+                )
+
+    def clean(self) -> None:
+        if self.parent_id and self.pk and self.parent.path.startswith(self.path or "\0"):
+            raise ValidationError(
+                {"parent": _("Không thể đặt đơn vị dưới chính nó hoặc đơn vị con.")}
+            )
+
+    def ancestors(self, include_self: bool = False):
+        ids = [int(part) for part in self.path.strip("/").split("/") if part]
+        if not include_self:
+            ids = ids[:-1]
+        return Unit.objects.filter(pk__in=ids).order_by("depth")
+
+    def descendants(self, include_self: bool = True):
+        return Unit.objects.within(self, include_self=include_self)
+
+    def is_within(self, other: Unit) -> bool:
+        return self.path.startswith(other.path)
+
+    @property
+    def full_name(self) -> str:
+        return ", ".join(unit.name for unit in reversed(list(self.ancestors(include_self=True))))
