@@ -10,6 +10,19 @@ def _fast_and_isolated(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _celery_in_process_unless_worker_test(request):
+    """Tasks run in-process, as in the embedded default, even when REDIS_URL is set; tests
+    marked ``celery_worker`` go through the real broker and a real worker process instead."""
+    from portal.celery import app
+
+    eager = request.node.get_closest_marker("celery_worker") is None
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
