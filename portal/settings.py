@@ -245,6 +245,40 @@ if not DEBUG:
 PORTAL_NAME = env.str("PORTAL_NAME", default="Cổng Dịch vụ công thành phố Đà Nẵng")
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
+# --- Delivery: online payment and public postal service ------------------------------------
+# "sandbox" is the built-in VNPay-like gateway and VNPost-like provider. Secrets sign every
+# redirect and callback: dev derives them from the secret key; production has no default, so a
+# configured sandbox without its secret stops start-up. Production leaves both off unless set.
+PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="sandbox" if DEBUG else "")
+POSTAL_PROVIDER = env.str("POSTAL_PROVIDER", default="sandbox" if DEBUG else "")
+PAYMENT_SANDBOX_TMN_CODE = env.str("PAYMENT_SANDBOX_TMN_CODE", default="DVCSBX01")
+POSTAL_MAX_ATTEMPTS = env.int("POSTAL_MAX_ATTEMPTS", default=3)
+
+
+def _derived_dev_secret(purpose: str) -> str:
+    import hashlib
+    import hmac
+
+    return hmac.new(SECRET_KEY.encode(), purpose.encode(), hashlib.sha256).hexdigest()
+
+
+PAYMENT_SANDBOX_SECRET = env.str("PAYMENT_SANDBOX_SECRET", default="")
+POSTAL_SANDBOX_SECRET = env.str("POSTAL_SANDBOX_SECRET", default="")
+if DEBUG:
+    PAYMENT_SANDBOX_SECRET = PAYMENT_SANDBOX_SECRET or _derived_dev_secret("payment-sandbox")
+    POSTAL_SANDBOX_SECRET = POSTAL_SANDBOX_SECRET or _derived_dev_secret("postal-sandbox")
+else:
+    if PAYMENT_GATEWAY == "sandbox" and len(PAYMENT_SANDBOX_SECRET) < 32:
+        raise ImproperlyConfigured(
+            "PAYMENT_SANDBOX_SECRET must be set (at least 32 characters) when "
+            "PAYMENT_GATEWAY=sandbox and DJANGO_DEBUG=0."
+        )
+    if POSTAL_PROVIDER == "sandbox" and len(POSTAL_SANDBOX_SECRET) < 32:
+        raise ImproperlyConfigured(
+            "POSTAL_SANDBOX_SECRET must be set (at least 32 characters) when "
+            "POSTAL_PROVIDER=sandbox and DJANGO_DEBUG=0."
+        )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -256,3 +290,9 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
     },
 }
+
+# --- Dossiers ------------------------------------------------------------------------------
+DOSSIER_MAX_FILE_BYTES = env.int("DOSSIER_MAX_FILE_BYTES", default=10 * 1024 * 1024)
+DOSSIER_MAX_TOTAL_BYTES = env.int("DOSSIER_MAX_TOTAL_BYTES", default=50 * 1024 * 1024)
+# Uploaded dossier files live outside MEDIA_ROOT and are served only by access-checked views.
+DOSSIER_PRIVATE_ROOT = env.str("DOSSIER_PRIVATE_ROOT", default="")

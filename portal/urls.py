@@ -13,11 +13,13 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("portal.api.urls")),
+    path("callbacks/", include("delivery.callback_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("thu-tuc/", include("procedures.urls")),
+    path("thanh-toan/", include("delivery.urls")),
     path("tai-khoan/", include("accounts.urls")),
     path("cong-dan/", include("citizens.urls")),
     path("can-bo/", include("accounts.staff_urls")),
