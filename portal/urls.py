@@ -22,6 +22,8 @@ urlpatterns += i18n_patterns(
     path("thanh-toan/", include("delivery.urls")),
     path("tai-khoan/", include("accounts.urls")),
     path("cong-dan/", include("citizens.urls")),
+    path("ho-so/", include("dossiers.urls")),
+    path("can-bo/ho-so/", include("dossiers.staff_urls")),
     path("can-bo/", include("accounts.staff_urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

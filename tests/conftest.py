@@ -23,6 +23,16 @@ def _celery_in_process_unless_worker_test(request):
 
 
 @pytest.fixture(autouse=True)
+def _vietnamese_by_default():
+    """A request to /en/… leaves English active in the thread; every test starts in Vietnamese."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("procedures.api.urls")),
     path("", include("accounts.api.urls")),
     path("", include("citizens.api.urls")),
+    path("", include("dossiers.api.urls")),
 ]

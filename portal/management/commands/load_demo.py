@@ -33,6 +33,7 @@ class Command(BaseCommand):
                 procedure_import(document=json.loads(path.read_text(encoding="utf-8")))
             self.stdout.write(f"Thủ tục hành chính: {len(files)}")
             credentials = self.demo_users()
+            self.demo_dossiers()
         self.stdout.write(self.style.SUCCESS("Tài khoản demo:"))
         for role, username, password in credentials:
             self.stdout.write(f"  {role:<28} {username:<16} {password}")
@@ -107,3 +108,15 @@ class Command(BaseCommand):
         admin = account("admin", is_staff=True, is_superuser=True, full_name="Quản trị hệ thống")
         rows.append(("Quản trị hệ thống (superuser)", "admin", f"{password}  TOTP: {totp(admin)}"))
         return rows
+
+    def demo_dossiers(self):
+        from accounts.models import User
+        from dossiers.demo import demo_dossiers
+        from units.models import Unit
+
+        citizen = User.objects.filter(username="cd_demo_congdan").first()
+        clerk = User.objects.filter(username="motcua.khuetrung").first()
+        ward = Unit.objects.filter(name="Phường Khuê Trung").first()
+        if citizen and ward:
+            codes = demo_dossiers(citizen=citizen, clerk=clerk, ward=ward)
+            self.stdout.write(f"Hồ sơ demo: {', '.join(codes) or 'đã có'}")

@@ -1,0 +1,43 @@
+"""View decorators: citizens must be signed in; staff must also have passed two-factor."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import NoReverseMatch
+
+from accounts.selectors import is_staff_member
+
+
+def _to_login(request):
+    try:
+        return redirect_to_login(request.get_full_path())
+    except NoReverseMatch:
+        raise PermissionDenied from None
+
+
+def citizen_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return _to_login(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def staff_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return _to_login(request)
+        if not is_staff_member(request.user):
+            raise PermissionDenied
+        verified = getattr(request.user, "is_verified", lambda: False)()
+        if not verified:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

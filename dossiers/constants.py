@@ -1,0 +1,137 @@
+"""States, actions and the one table of allowed transitions of a dossier."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DossierState(models.TextChoices):
+    DRAFT = "draft", _("Bản nháp")
+    SUBMITTED = "submitted", _("Đã nộp, chờ tiếp nhận")
+    RECEIVED = "received", _("Đã tiếp nhận")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Yêu cầu bổ sung")
+    IN_PROGRESS = "in_progress", _("Đang xử lý")
+    APPROVED = "approved", _("Đã phê duyệt")
+    REFUSED = "refused", _("Từ chối")
+    RESULT_READY = "result_ready", _("Có kết quả, chờ trả")
+    RETURNED = "returned", _("Đã trả kết quả")
+    WITHDRAWN = "withdrawn", _("Đã rút hồ sơ")
+
+
+# National data-exchange status codes (DOMAIN.md), for export.
+NATIONAL_STATUS = {
+    DossierState.SUBMITTED: 1, DossierState.RECEIVED: 2, DossierState.REFUSED: 3,
+    DossierState.IN_PROGRESS: 4, DossierState.SUPPLEMENT_REQUESTED: 5,
+    DossierState.WITHDRAWN: 7, DossierState.APPROVED: 4, DossierState.RESULT_READY: 9,
+    DossierState.RETURNED: 10,
+}
+
+FINISHED_STATES = frozenset({
+    DossierState.APPROVED, DossierState.REFUSED, DossierState.RESULT_READY,
+    DossierState.RETURNED, DossierState.WITHDRAWN,
+})
+# States where the processing clock runs (the dossier can become overdue).
+OPEN_STATES = frozenset({DossierState.RECEIVED, DossierState.IN_PROGRESS})
+
+
+class Channel(models.TextChoices):
+    """Values are the national data-exchange channel codes."""
+
+    IN_PERSON = "1", _("Trực tiếp")
+    ONLINE = "2", _("Trực tuyến")
+    POSTAL = "3", _("Qua bưu chính công ích")
+
+
+class Action(models.TextChoices):
+    CREATE = "create", _("Tạo hồ sơ")
+    SUBMIT = "submit", _("Nộp hồ sơ")
+    WITHDRAW = "withdraw", _("Rút hồ sơ")
+    RECEIVE = "receive", _("Tiếp nhận")
+    REQUEST_SUPPLEMENT = "request_supplement", _("Yêu cầu bổ sung")
+    REFUSE_RECEPTION = "refuse_reception", _("Từ chối tiếp nhận")
+    SUPPLEMENT = "supplement", _("Bổ sung hồ sơ")
+    FORWARD = "forward", _("Chuyển bước tiếp theo")
+    SEND_BACK = "send_back", _("Trả lại bước trước")
+    APPROVE = "approve", _("Phê duyệt")
+    REFUSE = "refuse", _("Từ chối giải quyết")
+    MARK_RESULT_READY = "mark_result_ready", _("Có kết quả")
+    RETURN_RESULT = "return_result", _("Trả kết quả")
+    APOLOGIZE = "apologize", _("Xin lỗi, hẹn lại ngày trả")
+
+
+CITIZEN = "citizen"
+# A marker in the table: the role configured for the dossier's current processing step.
+STEP_ROLE = "step"
+
+
+class Rule(NamedTuple):
+    sources: frozenset[str]
+    target: str | None  # None: the state does not change
+    roles: frozenset[str]
+    note_required: bool = False
+
+
+S = DossierState
+TRANSITIONS: dict[str, Rule] = {
+    Action.SUBMIT: Rule(frozenset({S.DRAFT}), S.SUBMITTED, frozenset({CITIZEN})),
+    Action.WITHDRAW: Rule(
+        frozenset({S.DRAFT, S.SUBMITTED, S.RECEIVED, S.SUPPLEMENT_REQUESTED, S.IN_PROGRESS}),
+        S.WITHDRAWN, frozenset({CITIZEN}),
+    ),
+    Action.RECEIVE: Rule(frozenset({S.SUBMITTED}), S.RECEIVED, frozenset({"clerk"})),
+    Action.REQUEST_SUPPLEMENT: Rule(
+        frozenset({S.SUBMITTED, S.RECEIVED, S.IN_PROGRESS}), S.SUPPLEMENT_REQUESTED,
+        frozenset({"clerk", "processor"}), note_required=True,
+    ),
+    Action.REFUSE_RECEPTION: Rule(
+        frozenset({S.SUBMITTED}), S.REFUSED, frozenset({"clerk"}), note_required=True
+    ),
+    # The target depends on when the supplement was asked for (see services.dossier_supplement).
+    Action.SUPPLEMENT: Rule(frozenset({S.SUPPLEMENT_REQUESTED}), None, frozenset({CITIZEN})),
+    Action.FORWARD: Rule(frozenset({S.RECEIVED, S.IN_PROGRESS}), S.IN_PROGRESS,
+                         frozenset({STEP_ROLE})),
+    # Back to the reception step means "received" again, otherwise still "in_progress".
+    Action.SEND_BACK: Rule(frozenset({S.IN_PROGRESS}), None, frozenset({STEP_ROLE}),
+                           note_required=True),
+    Action.APPROVE: Rule(frozenset({S.IN_PROGRESS}), S.APPROVED, frozenset({"leader"})),
+    Action.REFUSE: Rule(frozenset({S.IN_PROGRESS}), S.REFUSED, frozenset({"leader"}),
+                        note_required=True),
+    Action.MARK_RESULT_READY: Rule(frozenset({S.APPROVED}), S.RESULT_READY,
+                                   frozenset({"clerk"})),
+    Action.RETURN_RESULT: Rule(frozenset({S.RESULT_READY}), S.RETURNED, frozenset({"clerk"})),
+    Action.APOLOGIZE: Rule(frozenset({S.RECEIVED, S.IN_PROGRESS, S.APPROVED}), None,
+                           frozenset({"clerk", "leader"}), note_required=True),
+}
+del S
+
+STAFF_ACTIONS = [a for a, rule in TRANSITIONS.items() if CITIZEN not in rule.roles]
+
+# Events the citizen sees on their timeline and is notified about.
+CITIZEN_VISIBLE_ACTIONS = frozenset({
+    Action.SUBMIT, Action.WITHDRAW, Action.RECEIVE, Action.REQUEST_SUPPLEMENT,
+    Action.REFUSE_RECEPTION, Action.SUPPLEMENT, Action.APPROVE, Action.REFUSE,
+    Action.MARK_RESULT_READY, Action.RETURN_RESULT, Action.APOLOGIZE,
+})
+
+
+class SlipKind(models.TextChoices):
+    RECEIPT = "01", _("Mẫu 01 – Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
+    SUPPLEMENT = "02", _("Mẫu 02 – Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")
+    REFUSAL = "03", _("Mẫu 03 – Phiếu từ chối tiếp nhận, giải quyết hồ sơ")
+    APOLOGY = "04", _("Mẫu 04 – Phiếu xin lỗi và hẹn lại ngày trả kết quả")
+
+
+class StoredDocumentKind(models.TextChoices):
+    UPLOAD = "upload", _("Giấy tờ đã nộp")
+    RESULT = "result", _("Kết quả đã được cấp")
+
+
+class CalendarExceptionKind(models.TextChoices):
+    DAY_OFF = "day_off", _("Ngày nghỉ thêm")
+    WORKING_DAY = "working_day", _("Ngày làm việc bù")
+
+
+SAME_DAY_CUTOFF_HOUR = 15

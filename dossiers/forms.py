@@ -1,0 +1,140 @@
+"""Forms of the dossier pages: the citizen's filing form (built from the procedure version's
+fields plus one upload-or-reuse pair per required document), staff actions, reception."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from procedures.constants import DeliveryMethod, FieldType
+from procedures.forms import build_filing_form_class
+from units.models import Unit
+
+from .constants import Channel
+
+
+def json_ready(data: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            out[key] = value.isoformat()
+        elif isinstance(value, Decimal):
+            out[key] = str(value)
+        elif value is None:
+            continue
+        else:
+            out[key] = value
+    return out
+
+
+def data_fields(version) -> list[dict]:
+    return [f for f in version.document.get("fields") or [] if f.get("type") != FieldType.FILE]
+
+
+def place_choices(kind: str):
+    return Unit.objects.active().filter(kind=kind).order_by("name")
+
+
+def filing_form_class(version, *, stored_documents=None, addresses=None):
+    """The citizen's form for one procedure version."""
+    base = build_filing_form_class(data_fields(version))
+    document = version.document
+    kind = document.get("receiving_unit_kind", "ward")
+    methods = document.get("delivery_methods") or [DeliveryMethod.PICKUP]
+    attrs: dict[str, Any] = {
+        "noi_tiep_nhan": forms.ModelChoiceField(
+            label=_("Cơ quan tiếp nhận (nơi cư trú)"), queryset=place_choices(kind),
+            empty_label=_("— Chọn —")),
+        "cach_nhan_ket_qua": forms.ChoiceField(
+            label=_("Cách nhận kết quả"),
+            choices=[(m, DeliveryMethod(m).label) for m in methods],
+            initial=methods[0], widget=forms.RadioSelect),
+        "dia_chi_nhan": forms.ModelChoiceField(
+            label=_("Địa chỉ nhận kết quả qua bưu chính"), required=False,
+            queryset=addresses if addresses is not None else Unit.objects.none(),
+            empty_label=_("— Chọn từ sổ địa chỉ —")),
+    }
+    for spec in document.get("documents") or []:
+        attrs[f"tep__{spec['key']}"] = forms.FileField(
+            label=spec["name"], required=False,
+            widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+            help_text=_("Bắt buộc") if spec.get("mandatory") else _("Không bắt buộc"))
+        if stored_documents is not None:
+            attrs[f"kho__{spec['key']}"] = forms.ModelChoiceField(
+                label=_("hoặc chọn từ kho dữ liệu"), required=False,
+                queryset=stored_documents.filter(document_key=spec["key"]),
+                empty_label=_("— Không dùng —"))
+    return type("DossierFilingForm", (base,), attrs)
+
+
+NON_DATA_FIELDS = frozenset({
+    "noi_tiep_nhan", "cach_nhan_ket_qua", "dia_chi_nhan", "noi_cu_tru", "ho_ten_nguoi_nop",
+    "cccd_nguoi_nop", "dien_thoai", "dia_chi", "kenh",
+})
+
+
+def split_cleaned(form: forms.Form) -> tuple[dict, dict, dict]:
+    """(declaration data, uploads by document key, stored documents by key)."""
+    data, uploads, stored = {}, {}, {}
+    for name, value in form.cleaned_data.items():
+        if name.startswith("tep__"):
+            if value:
+                uploads[name[5:]] = value
+        elif name.startswith("kho__"):
+            if value:
+                stored[name[5:]] = value
+        elif name not in NON_DATA_FIELDS:
+            data[name] = value
+    return json_ready(data), uploads, stored
+
+
+class ActionForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    note = forms.CharField(label=_("Ghi chú / lý do"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    new_due_date = forms.DateField(label=_("Ngày hẹn mới"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    result_file = forms.FileField(label=_("Tệp kết quả"), required=False)
+
+
+class SupplementForm(forms.Form):
+    note = forms.CharField(label=_("Ghi chú bổ sung"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(label=_("Mã hồ sơ"), max_length=64)
+
+
+class QueueFilterForm(forms.Form):
+    procedure = forms.CharField(label=_("Mã thủ tục"), required=False, max_length=40)
+    channel = forms.ChoiceField(label=_("Hình thức nộp"), required=False,
+                                choices=[("", _("Tất cả")), *Channel.choices])
+
+
+class ReceptionForm(forms.Form):
+    """Applicant part of the any-office reception form; the declaration is added per procedure."""
+
+    noi_cu_tru = forms.ModelChoiceField(label=_("Phường/xã nơi cư trú của người nộp"),
+                                        queryset=Unit.objects.none(), empty_label=_("— Chọn —"))
+    ho_ten_nguoi_nop = forms.CharField(label=_("Họ và tên người nộp"), max_length=150)
+    cccd_nguoi_nop = forms.RegexField(label=_("Số CCCD"), regex=r"^\d{12}$", required=False)
+    dien_thoai = forms.CharField(label=_("Điện thoại"), max_length=16, required=False)
+    dia_chi = forms.CharField(label=_("Địa chỉ"), max_length=500, required=False)
+    kenh = forms.ChoiceField(label=_("Hình thức nộp"), initial=Channel.IN_PERSON,
+                             choices=[(Channel.IN_PERSON, Channel.IN_PERSON.label),
+                                      (Channel.POSTAL, Channel.POSTAL.label)])
+
+
+def reception_form_class(version):
+    base = build_filing_form_class(data_fields(version))
+    attrs: dict[str, Any] = {}
+    for spec in version.document.get("documents") or []:
+        attrs[f"tep__{spec['key']}"] = forms.FileField(
+            label=_("Bản quét: %(name)s") % {"name": spec["name"]}, required=False)
+    return type("ReceptionFilingForm", (ReceptionForm, base), attrs)

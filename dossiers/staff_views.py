@@ -1,0 +1,199 @@
+"""Staff pages: the queue, the dossier with its action buttons, the process-control sheet
+(Mẫu 05) and any-office reception of paper dossiers."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import staff_units, user_by_identifier
+from procedures.models import Procedure
+from units.constants import UnitKind
+from units.models import Unit
+
+from .access import staff_required
+from .constants import STAFF_ACTIONS, STEP_ROLE, TRANSITIONS, Action, Channel
+from .exceptions import DossierError
+from .forms import ActionForm, QueueFilterForm, reception_form_class, split_cleaned
+from .selectors import QUEUE_TABS, dossier_history, dossier_queue, queue_counts, staff_dossier
+from .services import (
+    current_version,
+    dossier_act,
+    dossier_attach,
+    dossier_file_in_person,
+    personal_data_access_record,
+    staff_may_act,
+)
+
+TAB_LABELS = {
+    "cho-tiep-nhan": _("Chờ tiếp nhận"), "dang-xu-ly": _("Đang xử lý"),
+    "bo-sung": _("Chờ bổ sung"), "den-han-hom-nay": _("Đến hạn hôm nay"),
+    "qua-han": _("Quá hạn"), "tra-ket-qua": _("Chờ trả kết quả"), "tat-ca": _("Tất cả"),
+}
+
+
+@staff_required
+def queue(request):
+    tab = request.GET.get("tab", "cho-tiep-nhan")
+    if tab not in QUEUE_TABS:
+        tab = "cho-tiep-nhan"
+    form = QueueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    dossiers = dossier_queue(request.user, tab=tab, procedure=filters.get("procedure", ""),
+                             channel=filters.get("channel", ""))
+    page = Paginator(dossiers, 20).get_page(request.GET.get("page"))
+    counts = queue_counts(request.user)
+    keep = request.GET.copy()
+    keep.pop("page", None)
+    keep.pop("tab", None)
+    return render(request, "dossiers/staff/queue.html", {
+        "tab": tab, "tabs": [(key, TAB_LABELS[key], counts[key]) for key in QUEUE_TABS],
+        "page": page, "form": form, "query_string": keep.urlencode(),
+    })
+
+
+def available_actions(user, dossier) -> list[str]:
+    actions = []
+    for action in STAFF_ACTIONS:
+        rule = TRANSITIONS[action]
+        if dossier.state not in rule.sources:
+            continue
+        roles = set(rule.roles)
+        if STEP_ROLE in roles:
+            step = dossier.current_step_spec
+            roles = {step["role"]} if step else set()
+        unit = dossier.receiving_unit if action == Action.MARK_RESULT_READY else \
+            dossier.current_unit
+        if staff_may_act(user, unit, roles):
+            actions.append(action)
+    return actions
+
+
+@staff_required
+def staff_detail(request, ref: str):
+    dossier = staff_dossier(request.user, ref)
+    if dossier is None:
+        raise Http404
+    personal_data_access_record(dossier=dossier, user=request.user, purpose="view")
+    documents = {d["key"]: d["name"] for d in dossier.procedure_version.document.get(
+        "documents") or []}
+    labels = {f["key"]: f.get("label", f["key"]) for f in dossier.procedure_version.document.get(
+        "fields") or []}
+    actions = [(a, Action(a).label, TRANSITIONS[a].note_required)
+               for a in available_actions(request.user, dossier)]
+    return render(request, "dossiers/staff/detail.html", {
+        "dossier": dossier, "actions": actions,
+        "data": [(labels.get(k, k), v) for k, v in dossier.data.items()],
+        "attachments": dossier.attachments.all(), "documents": documents,
+        "history": dossier_history(dossier, citizen_view=False),
+        "step": dossier.current_step_spec,
+    })
+
+
+@staff_required
+@require_POST
+def staff_act(request, ref: str):
+    dossier = staff_dossier(request.user, ref)
+    if dossier is None:
+        raise Http404
+    form = ActionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Dữ liệu không hợp lệ."))
+        return redirect("dossiers_staff:detail", ref=dossier.ref)
+    data = form.cleaned_data
+    extra = {}
+    if data["action"] == Action.APOLOGIZE:
+        extra["new_due_date"] = data.get("new_due_date")
+    if data["action"] == Action.MARK_RESULT_READY and data.get("result_file"):
+        extra["result_file"] = data["result_file"]
+    try:
+        dossier = dossier_act(dossier=dossier, acting_user=request.user, action=data["action"],
+                              note=data.get("note", ""), expected_version=data.get("version"),
+                              **extra)
+    except DossierError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã thực hiện: %(action)s – hồ sơ %(code)s.")
+                         % {"action": Action(data["action"]).label, "code": dossier.ref})
+    return redirect("dossiers_staff:detail", ref=dossier.ref)
+
+
+@staff_required
+def control_sheet(request, ref: str):
+    """Mẫu 05: one row per hand-over with the result against the appointment."""
+    dossier = staff_dossier(request.user, ref)
+    if dossier is None:
+        raise Http404
+    rows = []
+    for entry in dossier_history(dossier, citizen_view=False):
+        result = ""
+        if dossier.due_date and entry.action in (Action.APPROVE, Action.REFUSE,
+                                                 Action.MARK_RESULT_READY, Action.RETURN_RESULT):
+            local = entry.created_at.date()
+            result = (_("Sớm hạn") if local < dossier.due_date else
+                      _("Đúng hạn") if local == dossier.due_date else _("Quá hạn"))
+        rows.append({"entry": entry, "result": result})
+    return render(request, "dossiers/staff/control_sheet.html",
+                  {"dossier": dossier, "rows": rows})
+
+
+@staff_required
+def reception(request):
+    """Một cửa bất kỳ: file a paper dossier for a walk-in citizen at this desk."""
+    intake_units = list(staff_units(request.user, "clerk").filter(is_active=True)[:50])
+    if not intake_units:
+        messages.error(request, _("Bạn không phải cán bộ một cửa."))
+        return redirect("dossiers_staff:queue")
+    code = request.GET.get("thu_tuc") or request.POST.get("thu_tuc")
+    procedures = Procedure.objects.published().order_by("name").only("code", "name")
+    if not code:
+        return render(request, "dossiers/staff/reception_pick.html", {"procedures": procedures})
+    procedure = get_object_or_404(Procedure.objects.published(), code=code)
+    version = current_version(procedure)
+    form_class = reception_form_class(version)
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES)
+        form.fields["noi_cu_tru"].queryset = Unit.objects.active().filter(kind=UnitKind.WARD)
+        if form.is_valid():
+            try:
+                dossier = _receive_paper(request, form, procedure, intake_units)
+            except DossierError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s, chuyển đến %(unit)s.")
+                                 % {"code": dossier.code, "unit": dossier.receiving_unit.name})
+                return redirect("dossiers_staff:detail", ref=dossier.ref)
+    else:
+        form = form_class()
+    form.fields["noi_cu_tru"].queryset = Unit.objects.active().filter(kind=UnitKind.WARD)
+    return render(request, "dossiers/staff/reception.html",
+                  {"procedure": procedure, "form": form, "intake_units": intake_units})
+
+
+def _receive_paper(request, form, procedure, intake_units):
+    data, uploads, _stored = split_cleaned(form)
+    cleaned = form.cleaned_data
+    intake = next((u for u in intake_units if str(u.pk) == request.POST.get("noi_nhan")),
+                  intake_units[0])
+    account = user_by_identifier(cleaned["cccd_nguoi_nop"]) if cleaned.get(
+        "cccd_nguoi_nop") else None
+    with transaction.atomic():
+        dossier = dossier_file_in_person(
+            acting_user=request.user, intake_unit=intake, procedure=procedure,
+            place=cleaned["noi_cu_tru"], applicant_name=cleaned["ho_ten_nguoi_nop"],
+            applicant_national_id=cleaned.get("cccd_nguoi_nop", ""),
+            applicant_phone=cleaned.get("dien_thoai", ""),
+            applicant_address=cleaned.get("dia_chi", ""), applicant=account, data=data,
+            channel=cleaned.get("kenh") or Channel.IN_PERSON,
+        )
+        for key, upload in uploads.items():
+            dossier_attach(dossier=dossier, acting_user=request.user, document_key=key,
+                           upload=upload)
+    return dossier
+
+

@@ -1,0 +1,118 @@
+"""Fixtures for dossier tests: a unit tree, a published level-4 procedure, a citizen and
+staff of the ward (clerk, processor, leader) with verified two-factor sessions."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import StaffAssignment
+from accounts.testing import login_verified
+from tests.factories import make_procedure, make_unit_tree
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def pdf(name: str = "giay.pdf", content: bytes = PDF) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+@pytest.fixture(autouse=True)
+def _sms(settings):
+    from citizens import sms
+
+    settings.SMS_BACKEND = "citizens.sms.LocmemSmsBackend"
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
+@pytest.fixture
+def units(db):
+    return make_unit_tree()
+
+
+@pytest.fixture
+def procedure(db):
+    return make_procedure()
+
+
+@pytest.fixture
+def citizen(django_user_model):
+    return django_user_model.objects.create_user(
+        username="cd_nguyen", password="x", full_name="Nguyễn Văn An", phone="+84905123456",
+        email="an@example.vn",
+    )
+
+
+@pytest.fixture
+def other_citizen(django_user_model):
+    return django_user_model.objects.create_user(
+        username="cd_tran", password="x", full_name="Trần Thị Bình", phone="+84905999888")
+
+
+def make_staff(django_user_model, username: str, unit, role: str):
+    user = django_user_model.objects.create_user(username=username, password="x",
+                                                 full_name=username.title())
+    StaffAssignment.objects.create(user=user, unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def clerk(django_user_model, units):
+    return make_staff(django_user_model, "clerk", units["ward"], "clerk")
+
+
+@pytest.fixture
+def processor(django_user_model, units):
+    return make_staff(django_user_model, "processor", units["ward"], "processor")
+
+
+@pytest.fixture
+def leader(django_user_model, units):
+    return make_staff(django_user_model, "leader", units["ward"], "leader")
+
+
+@pytest.fixture
+def other_clerk(django_user_model, units):
+    return make_staff(django_user_model, "clerk2", units["other_ward"], "clerk")
+
+
+@pytest.fixture
+def citizen_client(client, citizen):
+    client.force_login(citizen)
+    return client
+
+
+@pytest.fixture
+def clerk_client(client, clerk):
+    login_verified(client, clerk)
+    return client
+
+
+@pytest.fixture
+def draft(procedure, citizen, units):
+    from dossiers.services import dossier_attach, dossier_create_draft
+
+    dossier = dossier_create_draft(
+        procedure=procedure, applicant=citizen, place=units["ward"],
+        data={"ho_ten_tre": "Nguyễn Văn Bé", "gioi_tinh": "nam", "ngay_sinh": "2026-11-20"},
+    )
+    for key in ("to-khai", "giay-chung-sinh"):
+        dossier_attach(dossier=dossier, acting_user=citizen, document_key=key, upload=pdf())
+    return dossier
+
+
+@pytest.fixture
+def submitted(draft, citizen):
+    from dossiers.services import dossier_submit
+
+    return dossier_submit(dossier=draft, acting_user=citizen)
+
+
+@pytest.fixture
+def received(submitted, clerk):
+    from dossiers.services import dossier_receive
+
+    return dossier_receive(dossier=submitted, acting_user=clerk)
