@@ -20,6 +20,7 @@ from rest_framework.authtoken.models import Token
 from accounts.constants import AccountEventKind
 from accounts.models import AccountEvent, User
 from accounts.selectors import user_by_identifier
+from portal.tasks import enqueue_on_commit
 from portal.validators import cccd_errors, normalize_vn_phone
 from units.constants import UnitKind
 from units.models import Unit
@@ -121,8 +122,7 @@ def verification_code_issue(
         nonce=secrets.token_hex(16),
         expires_at=now + datetime.timedelta(seconds=settings.VERIFICATION_CODE_TTL_SECONDS),
     )
-    code_id = code.pk
-    transaction.on_commit(lambda: send_verification_code.delay(code_id))
+    enqueue_on_commit(send_verification_code, code.pk)
     return code
 
 

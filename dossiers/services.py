@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.selectors import staff_units
+from portal.tasks import enqueue_on_commit
 from procedures.constants import DeliveryMethod, FieldType, ServiceLevel
 from procedures.forms import build_filing_form_class
 from procedures.models import Procedure, ProcedureVersion
@@ -47,6 +48,7 @@ from .models import (
     StoredDocument,
 )
 from .routing import competent_unit, path_ids, unit_for_step
+from .signals import dossier_transitioned
 from .storage import private_storage
 from .uploads import inspect_upload, max_dossier_bytes
 
@@ -124,7 +126,11 @@ def _record(
     if action in CITIZEN_VISIBLE_ACTIONS:
         from .tasks import notify_citizen
 
-        transaction.on_commit(lambda: notify_citizen.delay(entry.pk))
+        enqueue_on_commit(notify_citizen, entry.pk)
+    transaction.on_commit(lambda: dossier_transitioned.send_robust(
+        sender=Dossier, transition_id=entry.pk, dossier_id=dossier.pk, action=action,
+        to_state=dossier.state,
+    ))
     return entry
 
 

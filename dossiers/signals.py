@@ -1,0 +1,8 @@
+"""Signals other apps listen to instead of reaching into the dossier workflow."""
+
+from django.dispatch import Signal
+
+# Sent after the transaction that recorded a transition commits (send_robust: a failing
+# receiver is logged and cannot undo or break the committed move).
+# kwargs: transition_id, dossier_id, action, to_state
+dossier_transitioned = Signal()
