@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class DeliveryConfig(AppConfig):
     name = "delivery"
     verbose_name = _("Giấy tờ, thanh toán và bưu chính")
+
+    def ready(self) -> None:
+        from dossiers.signals import dossier_transitioned
+
+        from . import receivers, signals
+
+        dossier_transitioned.connect(receivers.on_dossier_transitioned,
+                                     dispatch_uid="delivery.on_dossier_transitioned")
+        signals.payment_confirmed.connect(receivers.on_payment_confirmed,
+                                          dispatch_uid="delivery.on_payment_confirmed")
+        signals.shipment_delivered.connect(receivers.on_shipment_changed,
+                                           dispatch_uid="delivery.on_shipment_delivered")
+        signals.shipment_failed.connect(receivers.on_shipment_changed,
+                                        dispatch_uid="delivery.on_shipment_failed")

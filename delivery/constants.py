@@ -53,3 +53,8 @@ SHIPMENT_STATUS_RANK: dict[str, int] = {
     ShipmentStatus.FAILED: 3,
     ShipmentStatus.DELIVERED: 4,
 }
+
+
+class PickupReason(models.TextChoices):
+    CHOSEN = "chosen", _("Công dân chọn nhận tại bộ phận một cửa")
+    POSTAL_FAILED = "postal_failed", _("Bưu chính phát không thành công")

@@ -7,10 +7,12 @@ columns into foreign keys without changing the services.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .constants import DocumentKind, PaymentStatus, ShipmentStatus
+from .constants import DocumentKind, PaymentStatus, PickupReason, ShipmentStatus
 
 
 def _document_path(instance: GeneratedDocument, filename: str) -> str:
@@ -25,6 +27,8 @@ class GeneratedDocument(models.Model):
         _("đối tượng"), max_length=100, db_index=True,
         help_text=_("Ví dụ dossier:42 hoặc payment:DVC-..."),
     )
+    dossier_id = models.PositiveBigIntegerField(_("hồ sơ"), null=True, blank=True,
+                                                db_index=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveIntegerField(_("kích thước (byte)"))
     file = models.FileField(_("tệp"), upload_to=_document_path, max_length=255)
@@ -142,3 +146,58 @@ class ShipmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status} @ {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class PickupAppointment(models.Model):
+    """Where and from when the citizen collects the result at the desk; one per dossier (the
+    unique key is what makes routing idempotent), then the record of the hand-over."""
+
+    dossier_id = models.PositiveBigIntegerField(_("hồ sơ"), unique=True)
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("nơi trả kết quả"))
+    address = models.CharField(_("địa chỉ"), max_length=300)
+    opening_hours = models.CharField(_("giờ làm việc"), max_length=200, blank=True)
+    earliest_date = models.DateField(_("nhận từ ngày"))
+    reason = models.CharField(_("lý do"), max_length=16, choices=PickupReason.choices,
+                              default=PickupReason.CHOSEN)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    reminded_at = models.DateTimeField(_("đã nhắc lúc"), null=True, blank=True)
+    # The hand-over at the counter.
+    collected_at = models.DateTimeField(_("đã trả lúc"), null=True, blank=True)
+    handed_over_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+",
+                                       verbose_name=_("cán bộ trả kết quả"))
+    collector_is_owner = models.BooleanField(_("chính chủ nhận"), default=True)
+    collector_name = models.CharField(_("người nhận"), max_length=150, blank=True)
+    collector_national_id = models.CharField(_("CCCD người nhận"), max_length=12, blank=True)
+    authorisation = models.FileField(_("giấy ủy quyền"), upload_to="pickup-authorisations/",
+                                     max_length=255, blank=True)
+    identity_checked = models.BooleanField(_("đã kiểm tra giấy tờ tùy thân"), default=False)
+    signature_confirmed = models.BooleanField(_("người nhận đã ký nhận"), default=False)
+
+    class Meta:
+        verbose_name = _("lịch hẹn trả kết quả")
+        verbose_name_plural = _("lịch hẹn trả kết quả")
+        ordering = ["earliest_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} @ {self.unit_id} từ {self.earliest_date}"
+
+
+class OverdueAlert(models.Model):
+    """One alert to the unit's leaders per overdue dossier per day (the unique key)."""
+
+    dossier_id = models.PositiveBigIntegerField(_("hồ sơ"))
+    day = models.DateField(_("ngày"))
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    recipients = models.PositiveSmallIntegerField(_("số người nhận"), default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cảnh báo quá hạn")
+        verbose_name_plural = _("cảnh báo quá hạn")
+        constraints = [models.UniqueConstraint(fields=["dossier_id", "day"],
+                                               name="unique_overdue_alert")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.day}"

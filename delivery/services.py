@@ -30,14 +30,15 @@ from .exceptions import (
 )
 from .models import GeneratedDocument, Payment, PaymentCallbackLog, Shipment, ShipmentEvent
 from .payments import PaymentGateway, PaymentRequest, get_gateway
-from .postal import Party, PostalProvider, ShipmentRequest, get_provider
+from .postal import Party, PostalProvider, ShipmentRequest, StatusUpdate, get_provider
 
 logger = logging.getLogger(__name__)
 
 # --- Documents ------------------------------------------------------------------------------
 
 
-def document_store(*, kind: str, subject_key: str, pdf_bytes: bytes) -> GeneratedDocument:
+def document_store(*, kind: str, subject_key: str, pdf_bytes: bytes,
+                   dossier_id: int | None = None) -> GeneratedDocument:
     """Save a rendered PDF once: the same (kind, subject, content) returns the existing row."""
     digest = hashlib.sha256(pdf_bytes).hexdigest()
     existing = GeneratedDocument.objects.filter(
@@ -47,7 +48,7 @@ def document_store(*, kind: str, subject_key: str, pdf_bytes: bytes) -> Generate
         return existing
     safe_subject = "".join(c if c.isalnum() or c in "-_." else "-" for c in subject_key)
     document = GeneratedDocument(kind=kind, subject_key=subject_key, sha256=digest,
-                                 size=len(pdf_bytes))
+                                 size=len(pdf_bytes), dossier_id=dossier_id)
     document.file.save(f"{kind}-{safe_subject}-{digest[:12]}.pdf", ContentFile(pdf_bytes),
                        save=False)
     try:
@@ -60,10 +61,11 @@ def document_store(*, kind: str, subject_key: str, pdf_bytes: bytes) -> Generate
     return document
 
 
-def document_render(*, kind: str, subject_key: str, context: BaseContext) -> GeneratedDocument:
+def document_render(*, kind: str, subject_key: str, context: BaseContext,
+                    dossier_id: int | None = None) -> GeneratedDocument:
     """Render a slip and store it; rendering unchanged data again returns the same row."""
     return document_store(kind=kind, subject_key=subject_key,
-                          pdf_bytes=render_pdf(kind, context))
+                          pdf_bytes=render_pdf(kind, context), dossier_id=dossier_id)
 
 
 # --- Payments -------------------------------------------------------------------------------
@@ -194,7 +196,7 @@ def payment_receipt_issue(
         transaction_no=payment.gateway_transaction_id, paid_at=payment.paid_at,
     )
     return document_render(kind="payment_receipt", subject_key=f"payment:{payment.order_ref}",
-                           context=context)
+                           context=context, dossier_id=payment.dossier_id)
 
 
 # --- Postal shipments -----------------------------------------------------------------------
@@ -263,6 +265,21 @@ def shipment_handle_callback(
     shipment backwards; ``delivered`` is final."""
     provider = provider or get_provider()
     update = provider.parse_callback(body, headers)
+    return _apply_status(provider, update)
+
+
+def shipment_reconcile(*, shipment: Shipment, provider: PostalProvider | None = None
+                       ) -> ShipmentCallbackOutcome | None:
+    """Ask the provider for the status of a shipment whose callbacks may have been lost and
+    apply it like a callback (same rules: never backwards, once per event)."""
+    provider = provider or get_provider(shipment.provider)
+    update = provider.track(shipment.tracking_number)
+    if update is None:
+        return None
+    return _apply_status(provider, update)
+
+
+def _apply_status(provider: PostalProvider, update: StatusUpdate) -> ShipmentCallbackOutcome:
     with transaction.atomic():
         shipment = (Shipment.objects.select_for_update()
                     .filter(tracking_number=update.tracking_number, provider=provider.name)

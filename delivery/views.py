@@ -7,16 +7,36 @@ import secrets
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from . import selectors, services
+from dossiers.access import citizen_required, staff_required
+from dossiers.exceptions import DossierError
+from dossiers.models import Dossier
+from dossiers.selectors import can_view_dossier, citizen_dossier, staff_dossier
+from dossiers.services import personal_data_access_record
+from portal.tasks import enqueue
+
+from . import selectors, services, workflow
+from .constants import DocumentKind
 from .exceptions import DeliveryError, InvalidCallback, InvalidSignature, ShipmentNotFound
+from .forms import HandOverForm
+from .models import GeneratedDocument, Payment, PickupAppointment
 from .payments import get_gateway
+from .tasks import render_dossier_document
 
 
 def _sandbox_gateway():
@@ -105,4 +125,104 @@ def postal_callback(request: HttpRequest) -> JsonResponse:
     return JsonResponse({
         "ok": True, "tracking_number": shipment.tracking_number, "status": shipment.status,
         "applied": outcome.applied, "duplicate": outcome.duplicate,
+    })
+
+
+# --- the dossier workflow: pay, download, counter ---------------------------------------------
+
+
+@citizen_required
+@require_POST
+def pay_dossier(request: HttpRequest, ref: str) -> HttpResponse:
+    """"Thanh toán lệ phí trực tuyến": opens a payment of the amount the server computes."""
+    dossier = citizen_dossier(request.user, ref)
+    if dossier is None:
+        raise Http404
+    try:
+        url = workflow.dossier_payment_start(
+            dossier=dossier, client_ip=request.META.get("REMOTE_ADDR", "127.0.0.1"))
+    except DossierError as exc:
+        messages.error(request, exc.message)
+        return redirect("dossiers:detail", ref=dossier.ref)
+    return HttpResponseRedirect(url)
+
+
+def _dossier_of(document: GeneratedDocument) -> Dossier | None:
+    dossier_id = document.dossier_id
+    if dossier_id is None and document.subject_key.startswith("payment:"):
+        dossier_id = Payment.objects.filter(order_ref=document.subject_key[8:]).values_list(
+            "dossier_id", flat=True).first()
+    return Dossier.objects.select_related("receiving_unit", "current_unit").filter(
+        pk=dossier_id).first() if dossier_id else None
+
+
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A dossier's PDF, for its owner and the unit's staff; to anyone else it does not exist."""
+    document = GeneratedDocument.objects.filter(pk=pk).first()
+    dossier = _dossier_of(document) if document else None
+    if dossier is None or not can_view_dossier(request.user, dossier):
+        raise Http404
+    if dossier.applicant_id != request.user.pk:
+        if not request.user.is_verified():
+            raise Http404
+        personal_data_access_record(dossier=dossier, user=request.user, purpose="document")
+    response = FileResponse(document.file.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="{document.kind}-{(dossier.code or dossier.pk)}.pdf"')
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_required
+@require_POST
+def control_sheet_pdf(request: HttpRequest, ref: str) -> HttpResponse:
+    """Mẫu 05 on demand, rendered by a worker from the audit trail."""
+    dossier = staff_dossier(request.user, ref)
+    if dossier is None:
+        raise Http404
+    enqueue(render_dossier_document, DocumentKind.CONTROL_SHEET, dossier.pk, None)
+    messages.success(request, _("Đang tạo Phiếu kiểm soát (Mẫu 05); tệp PDF sẽ có trong mục "
+                                "Giấy tờ điện tử sau ít giây."))
+    return redirect("dossiers_staff:detail", ref=dossier.ref)
+
+
+@staff_required
+def counter_find(request: HttpRequest) -> HttpResponse:
+    """The result counter: type the dossier code or scan the QR of the pickup slip."""
+    query = request.GET.get("q", "")
+    if query:
+        code = workflow.code_from_scan(query)
+        dossier = staff_dossier(request.user, code)
+        if dossier is not None:
+            return redirect("delivery_staff:counter", ref=dossier.ref)
+        messages.error(request, _("Không tìm thấy hồ sơ %(code)s trong đơn vị của bạn.")
+                       % {"code": code})
+    return render(request, "delivery/counter_find.html", {"q": query})
+
+
+@staff_required
+def counter_dossier(request: HttpRequest, ref: str) -> HttpResponse:
+    dossier = staff_dossier(request.user, ref)
+    if dossier is None:
+        raise Http404
+    form = HandOverForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            workflow.pickup_hand_over(
+                dossier=dossier, acting_user=request.user,
+                collector_is_owner=data["nguoi_nhan"] == "chinh_chu",
+                collector_national_id=data["cccd"], collector_name=data.get("ho_ten", ""),
+                authorisation=data.get("giay_uy_quyen"),
+                identity_checked=data["da_kiem_tra"], signature_confirmed=data["da_ky_nhan"])
+        except DossierError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Đã trả kết quả hồ sơ %(code)s.") % {"code": dossier.ref})
+            return redirect("delivery_staff:counter", ref=dossier.ref)
+    personal_data_access_record(dossier=dossier, user=request.user, purpose="counter")
+    return render(request, "delivery/counter_dossier.html", {
+        "dossier": dossier, "form": form,
+        "appointment": PickupAppointment.objects.filter(dossier_id=dossier.pk).first(),
     })

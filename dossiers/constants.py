@@ -60,9 +60,16 @@ class Action(models.TextChoices):
     MARK_RESULT_READY = "mark_result_ready", _("Có kết quả")
     RETURN_RESULT = "return_result", _("Trả kết quả")
     APOLOGIZE = "apologize", _("Xin lỗi, hẹn lại ngày trả")
+    # Events recorded by the system (no state change), shown and notified to the citizen.
+    PAY = "pay", _("Đã thanh toán lệ phí trực tuyến")
+    SCHEDULE_PICKUP = "schedule_pickup", _("Hẹn nhận kết quả tại bộ phận một cửa")
+    SHIP = "ship", _("Gửi kết quả qua bưu chính")
+    REMIND_PICKUP = "remind_pickup", _("Nhắc nhận kết quả")
 
 
 CITIZEN = "citizen"
+# A marker in the table: the portal itself (a task or a gateway callback), with no acting user.
+SYSTEM = "system"
 # A marker in the table: the role configured for the dossier's current processing step.
 STEP_ROLE = "step"
 
@@ -101,19 +108,34 @@ TRANSITIONS: dict[str, Rule] = {
                         note_required=True),
     Action.MARK_RESULT_READY: Rule(frozenset({S.APPROVED}), S.RESULT_READY,
                                    frozenset({"clerk"})),
-    Action.RETURN_RESULT: Rule(frozenset({S.RESULT_READY}), S.RETURNED, frozenset({"clerk"})),
+    # The desk hands the result over, or the postal service reports it delivered (system).
+    Action.RETURN_RESULT: Rule(frozenset({S.RESULT_READY}), S.RETURNED,
+                               frozenset({"clerk", SYSTEM})),
     Action.APOLOGIZE: Rule(frozenset({S.RECEIVED, S.IN_PROGRESS, S.APPROVED}), None,
                            frozenset({"clerk", "leader"}), note_required=True),
+    # The fee is paid online before reception (a confirmed gateway callback).
+    Action.PAY: Rule(frozenset({S.SUBMITTED, S.SUPPLEMENT_REQUESTED}), None,
+                     frozenset({SYSTEM})),
+    # Routing the result: an appointment at the desk, a shipment, a reminder.
+    Action.SCHEDULE_PICKUP: Rule(frozenset({S.RESULT_READY}), None, frozenset({SYSTEM})),
+    Action.SHIP: Rule(frozenset({S.RESULT_READY}), None, frozenset({SYSTEM})),
+    Action.REMIND_PICKUP: Rule(frozenset({S.RESULT_READY}), None, frozenset({SYSTEM})),
 }
 del S
 
-STAFF_ACTIONS = [a for a, rule in TRANSITIONS.items() if CITIZEN not in rule.roles]
+# Handing the result over needs the identity check of the counter page (or the postal
+# provider's delivery report): it is never a plain button or API action.
+HANDOVER_ONLY_ACTIONS = frozenset({Action.RETURN_RESULT})
+STAFF_ACTIONS = [a for a, rule in TRANSITIONS.items()
+                 if CITIZEN not in rule.roles and rule.roles != {SYSTEM}
+                 and a not in HANDOVER_ONLY_ACTIONS]
 
 # Events the citizen sees on their timeline and is notified about.
 CITIZEN_VISIBLE_ACTIONS = frozenset({
     Action.SUBMIT, Action.WITHDRAW, Action.RECEIVE, Action.REQUEST_SUPPLEMENT,
     Action.REFUSE_RECEPTION, Action.SUPPLEMENT, Action.APPROVE, Action.REFUSE,
-    Action.MARK_RESULT_READY, Action.RETURN_RESULT, Action.APOLOGIZE,
+    Action.MARK_RESULT_READY, Action.RETURN_RESULT, Action.APOLOGIZE, Action.PAY,
+    Action.SCHEDULE_PICKUP, Action.SHIP, Action.REMIND_PICKUP,
 })
 
 

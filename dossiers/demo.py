@@ -11,7 +11,42 @@ _SAMPLE = {"text": "Nguyễn Văn Bình", "date": "2026-11-01", "national-id": "
            "number": "1", "email": "congdan@example.vn", "checkbox": True}
 
 
+# Believable answers for the demo citizen (Nguyễn Văn An, CCCD 048095001234, born 1995).
+_REALISTIC = {
+    "1.001193": {
+        "child_full_name": "Nguyễn Minh Khôi", "child_sex": "nam",
+        "child_date_of_birth": "2026-11-10",
+        "child_place_of_birth": "Bệnh viện Phụ sản – Nhi Đà Nẵng",
+        "child_ethnicity": "kinh", "child_nationality": "viet_nam",
+        "child_hometown": "Hòa Vang, Đà Nẵng",
+        "mother_full_name": "Trần Thị Hoa", "mother_date_of_birth": "1997-03-14",
+        "mother_ethnicity": "kinh", "mother_national_id": "048197004521",
+        "mother_residence": "45 Trần Thủ Độ, phường Khuê Trung, quận Cẩm Lệ, Đà Nẵng",
+        "father_full_name": "Nguyễn Văn An", "father_date_of_birth": "1995-06-02",
+        "father_ethnicity": "kinh", "father_national_id": "048095001234",
+        "father_residence": "45 Trần Thủ Độ, phường Khuê Trung, quận Cẩm Lệ, Đà Nẵng",
+        "parents_married": True, "requester_relationship": "cha",
+        "requester_full_name": "Nguyễn Văn An", "requester_national_id": "048095001234",
+        "requester_phone": "+84905000001", "register_permanent_residence": True,
+        "issue_health_insurance_card": True,
+    },
+    "1.004873": {
+        "full_name": "Nguyễn Văn An", "date_of_birth": "1995-06-02", "sex": "nam",
+        "ethnicity": "kinh", "national_id": "048095001234",
+        "residence": "45 Trần Thủ Độ, phường Khuê Trung, quận Cẩm Lệ, Đà Nẵng",
+        "marital_status": "chua_dang_ky_ket_hon", "purpose": "giao_dich_dan_su",
+        "requester_phone": "+84905000001",
+    },
+}
+
+
+_PDF = b"%PDF-1.4\n%%EOF\n"
+
+
 def sample_data(version) -> dict:
+    realistic = _REALISTIC.get(version.document.get("code", ""))
+    if realistic:
+        return dict(realistic)
     data = {}
     for spec in version.document.get("fields") or []:
         if not spec.get("required"):
@@ -50,7 +85,7 @@ def demo_dossiers(*, citizen, clerk, ward, codes=("1.001193", "1.004873")) -> li
                 if spec.get("mandatory"):
                     dossier_attach(dossier=dossier, acting_user=citizen,
                                    document_key=spec["key"],
-                                   upload=SimpleUploadedFile("demo.pdf", b"%PDF-1.4\n%%EOF\n"))
+                                   upload=SimpleUploadedFile(f"{spec['key']}.pdf", _PDF))
             dossier = dossier_submit(dossier=dossier, acting_user=citizen)
             if index == 1 and clerk is not None:
                 dossier = dossier_receive(dossier=dossier, acting_user=clerk)

@@ -58,6 +58,16 @@ def filing_form_class(version, *, stored_documents=None, addresses=None):
             queryset=addresses if addresses is not None else Unit.objects.none(),
             empty_label=_("— Chọn từ sổ địa chỉ —")),
     }
+    exemptions = document.get("fee_exemptions") or []
+    if exemptions and any(int(f.get("amount") or 0) > 0 for f in document.get("fees") or []):
+        attrs["mien_phi"] = forms.ChoiceField(
+            label=_("Miễn lệ phí"), required=False,
+            choices=[("", _("— Không thuộc diện miễn —")),
+                     *[(e["code"], e["reason"]) for e in exemptions]],
+            help_text=_("Nếu thuộc diện miễn, đính kèm giấy tờ chứng minh (nếu thủ tục yêu cầu)."))
+        attrs["tep__mien-phi"] = forms.FileField(
+            label=_("Giấy tờ chứng minh được miễn lệ phí"), required=False,
+            widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
     for spec in document.get("documents") or []:
         attrs[f"tep__{spec['key']}"] = forms.FileField(
             label=spec["name"], required=False,
@@ -73,7 +83,7 @@ def filing_form_class(version, *, stored_documents=None, addresses=None):
 
 NON_DATA_FIELDS = frozenset({
     "noi_tiep_nhan", "cach_nhan_ket_qua", "dia_chi_nhan", "noi_cu_tru", "ho_ten_nguoi_nop",
-    "cccd_nguoi_nop", "dien_thoai", "dia_chi", "kenh",
+    "cccd_nguoi_nop", "dien_thoai", "dia_chi", "kenh", "mien_phi",
 })
 
 

@@ -93,6 +93,10 @@ class Dossier(models.Model):
                                        choices=DeliveryMethod.choices,
                                        default=DeliveryMethod.PICKUP)
     delivery_address = models.JSONField(_("địa chỉ nhận kết quả"), default=dict, blank=True)
+    fee_exemption = models.SlugField(
+        _("lý do miễn lệ phí"), max_length=64, blank=True,
+        help_text=_("Mã miễn phí của phiên bản thủ tục mà công dân đã chọn khi nộp."),
+    )
 
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -162,6 +166,13 @@ class Dossier(models.Model):
     def current_step_spec(self) -> dict | None:
         steps = self.steps
         return steps[self.current_step] if self.current_step < len(steps) else None
+
+    @property
+    def fee_exemption_spec(self) -> dict | None:
+        if not self.fee_exemption:
+            return None
+        return next((e for e in self.procedure_version.document.get("fee_exemptions") or []
+                     if e.get("code") == self.fee_exemption), None)
 
 
 class StoredDocument(models.Model):

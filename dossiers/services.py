@@ -25,7 +25,9 @@ from .codes import next_dossier_code
 from .constants import (
     CITIZEN,
     CITIZEN_VISIBLE_ACTIONS,
+    HANDOVER_ONLY_ACTIONS,
     STEP_ROLE,
+    SYSTEM,
     TRANSITIONS,
     Action,
     Channel,
@@ -81,6 +83,8 @@ def _check(dossier: Dossier, action: str, user, note: str = "") -> None:
         )
     if rule.note_required and not (note or "").strip():
         raise DossierInvalid(_("Vui lòng nhập lý do hoặc nội dung."), code="note_required")
+    if SYSTEM in rule.roles and user is None:
+        return  # the portal itself: a confirmed gateway callback or a routing task
     if CITIZEN in rule.roles:
         if user is None or dossier.applicant_id is None or user.pk != dossier.applicant_id:
             raise NotPermitted(_("Chỉ người nộp hồ sơ mới thực hiện được thao tác này."))
@@ -233,6 +237,7 @@ def validate_data(version: ProcedureVersion, data: dict) -> dict:
 def dossier_create_draft(
     *, procedure: Procedure, applicant, place: Unit, data: dict | None = None,
     delivery_method: str = DeliveryMethod.PICKUP, delivery_address=None,
+    fee_exemption: str = "",
 ) -> Dossier:
     version = current_version(procedure)
     receiving = competent_unit(receiving_unit_kind=version.document.get(
@@ -242,6 +247,7 @@ def dossier_create_draft(
         receiving_unit=receiving, current_unit=receiving, channel=Channel.ONLINE,
         data=data or {}, delivery_method=delivery_method,
         delivery_address=delivery_address_snapshot(delivery_address) if delivery_address else {},
+        fee_exemption=fee_exemption or "",
         **_applicant_snapshot(applicant),
     )
     _record(dossier, action=Action.CREATE, from_state="", actor=applicant)
@@ -251,7 +257,7 @@ def dossier_create_draft(
 @transaction.atomic
 def dossier_update_draft(
     *, dossier: Dossier, acting_user, data: dict, place: Unit | None = None,
-    delivery_method: str | None = None, delivery_address=None,
+    delivery_method: str | None = None, delivery_address=None, fee_exemption: str | None = None,
 ) -> Dossier:
     dossier = _lock(dossier)
     if dossier.state != DossierState.DRAFT or dossier.applicant_id != acting_user.pk:
@@ -268,6 +274,9 @@ def dossier_update_draft(
         dossier.delivery_address = (delivery_address_snapshot(delivery_address)
                                     if delivery_address else {})
         fields += ["delivery_method", "delivery_address"]
+    if fee_exemption is not None:
+        dossier.fee_exemption = fee_exemption
+        fields.append("fee_exemption")
     _save(dossier, fields)
     return dossier
 
@@ -292,6 +301,8 @@ def dossier_attach(
     if not _may_attach(dossier, acting_user):
         raise TransitionNotAllowed(_("Không thể thêm tệp vào hồ sơ ở trạng thái này."))
     keys = {d["key"]: d for d in _documents(dossier.procedure_version)}
+    if _exemptions(dossier.procedure_version):
+        keys.setdefault(EXEMPTION_PROOF_KEY, {"name": _("Giấy tờ chứng minh được miễn lệ phí")})
     if document_key not in keys and document_key != "khac":
         raise DossierInvalid(_("Thành phần hồ sơ không hợp lệ."), code="document_key")
     title = keys.get(document_key, {}).get("name", _("Giấy tờ khác"))
@@ -350,6 +361,7 @@ def dossier_submit(*, dossier: Dossier, acting_user) -> Dossier:
     version = dossier.procedure_version
     dossier.data = validate_data(version, dossier.data)
     _check_delivery(version, dossier.delivery_method, dossier.delivery_address)
+    _check_exemption(dossier)
     missing = missing_documents(dossier)
     if missing:
         raise DossierInvalid(
@@ -417,6 +429,85 @@ def dossier_supplement(*, dossier: Dossier, acting_user, note: str = "",
     return dossier
 
 
+# --- fees ----------------------------------------------------------------------------------
+
+EXEMPTION_PROOF_KEY = "mien-phi"
+
+
+def _exemptions(version: ProcedureVersion) -> list[dict]:
+    return list(version.document.get("fee_exemptions") or [])
+
+
+def fee_lines(version: ProcedureVersion) -> list[dict]:
+    """The charged fees of a version: what the citizen pays, computed here, never sent by
+    the browser."""
+    return [{"name": f["name"], "amount": int(f["amount"])}
+            for f in version.document.get("fees") or [] if int(f.get("amount") or 0) > 0]
+
+
+def fee_amount(dossier: Dossier) -> int:
+    """What must be paid online before reception: level 4, online payment, not exempt."""
+    document = dossier.procedure_version.document
+    if int(document.get("level") or 0) < ServiceLevel.FULL or not document.get("online_payment"):
+        return 0
+    if dossier.channel != Channel.ONLINE or dossier.fee_exemption_spec is not None:
+        return 0
+    return sum(line["amount"] for line in fee_lines(dossier.procedure_version))
+
+
+def fee_paid(dossier: Dossier) -> bool:
+    return dossier.transitions.filter(action=Action.PAY).exists()
+
+
+def fee_outstanding(dossier: Dossier) -> int:
+    amount = fee_amount(dossier)
+    return amount if amount and not fee_paid(dossier) else 0
+
+
+def _check_exemption(dossier: Dossier) -> None:
+    if not dossier.fee_exemption:
+        return
+    spec = dossier.fee_exemption_spec
+    if spec is None:
+        raise DossierInvalid(_("Lý do miễn lệ phí không hợp lệ."), code="fee_exemption")
+    if spec.get("proof_required") and not dossier.attachments.filter(
+            document_key=EXEMPTION_PROOF_KEY).exists():
+        raise DossierInvalid(
+            _("Vui lòng đính kèm giấy tờ chứng minh được miễn lệ phí (%(reason)s).")
+            % {"reason": spec["reason"]}, code="fee_exemption_proof")
+
+
+@transaction.atomic
+def dossier_record_payment(*, dossier_id: int, amount: int, order_ref: str,
+                           transaction_no: str = "") -> DossierTransition | None:
+    """Records a confirmed online payment once (a citizen-visible event, no state change).
+
+    Returns None when it was already recorded, or when the amount is not this dossier's fee
+    (a payment never marks another dossier, or a different fee, paid)."""
+    dossier = _lock(Dossier(pk=dossier_id))
+    if fee_paid(dossier):
+        return None
+    if amount != fee_amount(dossier):
+        return None
+    _check(dossier, Action.PAY, None)
+    note = _("Đã thanh toán %(amount)s đồng, mã giao dịch %(ref)s.") % {
+        "amount": f"{amount:,}".replace(",", "."), "ref": order_ref}
+    if transaction_no:
+        note += " " + _("Số giao dịch tại cổng: %(no)s.") % {"no": transaction_no}
+    return _record(dossier, action=Action.PAY, from_state=dossier.state, actor=None, note=note)
+
+
+def dossier_record_event(*, dossier: Dossier, action: str, note: str = "",
+                         locked: bool = False) -> DossierTransition:
+    """A system event without a state change (result routing); the caller makes it idempotent
+    (one appointment, one shipment per dossier). ``locked=True``: the caller already holds the
+    row lock in this transaction and passes the locked instance, so it is not fetched again."""
+    if not (locked and transaction.get_connection().in_atomic_block):
+        dossier = _lock(dossier)
+    _check(dossier, action, None, note)
+    return _record(dossier, action=action, from_state=dossier.state, actor=None, note=note)
+
+
 # --- desk and processing transitions -----------------------------------------------------
 
 
@@ -425,6 +516,13 @@ def dossier_receive(*, dossier: Dossier, acting_user, note: str = "",
                     expected_version: int | None = None) -> Dossier:
     dossier = _lock(dossier, expected_version)
     _check(dossier, Action.RECEIVE, acting_user, note)
+    due = fee_outstanding(dossier)
+    if due:
+        raise DossierInvalid(
+            _("Chưa tiếp nhận được: hồ sơ %(code)s chưa nộp lệ phí trực tuyến "
+              "(%(amount)s đồng). Hồ sơ sẽ tiếp nhận được sau khi thanh toán được xác nhận.")
+            % {"code": dossier.ref, "amount": f"{due:,}".replace(",", ".")},
+            code="fee_unpaid")
     from_state, dossier.state = dossier.state, DossierState.RECEIVED
     _start_clock(dossier, timezone.now())
     _save(dossier, ["state", "received_at", "due_date", "original_due_date", "current_step",
@@ -638,6 +736,10 @@ def dossier_act(*, dossier: Dossier, acting_user, action: str, note: str = "",
     service = SERVICES.get(action)
     if service is None:
         raise TransitionNotAllowed(_("Thao tác không hợp lệ."), code="unknown_action")
+    if action in HANDOVER_ONLY_ACTIONS:
+        raise TransitionNotAllowed(
+            _("Trả kết quả phải thực hiện tại trang Trả kết quả, sau khi kiểm tra giấy tờ tùy "
+              "thân của người nhận."), code="handover_required")
     if action == Action.APOLOGIZE:
         extra.setdefault("new_due_date", None)
     return service(dossier=dossier, acting_user=acting_user, note=note,

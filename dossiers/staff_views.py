@@ -18,6 +18,7 @@ from units.models import Unit
 
 from .access import staff_required
 from .constants import STAFF_ACTIONS, STEP_ROLE, TRANSITIONS, Action, Channel
+from .display import answers
 from .exceptions import DossierError
 from .forms import ActionForm, QueueFilterForm, reception_form_class, split_cleaned
 from .selectors import QUEUE_TABS, dossier_history, dossier_queue, queue_counts, staff_dossier
@@ -82,13 +83,11 @@ def staff_detail(request, ref: str):
     personal_data_access_record(dossier=dossier, user=request.user, purpose="view")
     documents = {d["key"]: d["name"] for d in dossier.procedure_version.document.get(
         "documents") or []}
-    labels = {f["key"]: f.get("label", f["key"]) for f in dossier.procedure_version.document.get(
-        "fields") or []}
     actions = [(a, Action(a).label, TRANSITIONS[a].note_required)
                for a in available_actions(request.user, dossier)]
     return render(request, "dossiers/staff/detail.html", {
         "dossier": dossier, "actions": actions,
-        "data": [(labels.get(k, k), v) for k, v in dossier.data.items()],
+        "data": answers(dossier),
         "attachments": dossier.attachments.all(), "documents": documents,
         "history": dossier_history(dossier, citizen_view=False),
         "step": dossier.current_step_spec,

@@ -28,6 +28,10 @@ _TEXT = {
     Action.MARK_RESULT_READY: "hồ sơ %(code)s đã có kết quả.",
     Action.RETURN_RESULT: "kết quả hồ sơ %(code)s đã được trả.",
     Action.APOLOGIZE: "hồ sơ %(code)s bị chậm; xin lỗi ông/bà, hẹn lại ngày %(due)s.",
+    Action.PAY: "đã nhận lệ phí hồ sơ %(code)s. %(note)s",
+    Action.SCHEDULE_PICKUP: "hồ sơ %(code)s có kết quả. %(note)s",
+    Action.SHIP: "hồ sơ %(code)s: %(note)s",
+    Action.REMIND_PICKUP: "nhắc nhận kết quả hồ sơ %(code)s. %(note)s",
 }
 
 

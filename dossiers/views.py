@@ -53,6 +53,7 @@ def _initial(dossier: Dossier | None, user) -> dict:
     initial.update({
         "noi_tiep_nhan": dossier.receiving_unit_id,
         "cach_nhan_ket_qua": dossier.delivery_method,
+        "mien_phi": dossier.fee_exemption,
         "dia_chi_nhan": dossier.delivery_address.get("id"),
     })
     return initial
@@ -111,6 +112,7 @@ def _filing(request, *, procedure, version, dossier):
     return render(request, "dossiers/file.html", {
         "procedure": procedure, "version": version, "dossier": dossier, "form": form,
         "data_fields": [form[name] for name in data_names], "documents": documents,
+        "exemption_proof": form["tep__mien-phi"] if "tep__mien-phi" in form.fields else None,
     })
 
 
@@ -119,6 +121,7 @@ def _save_filing(request, form, procedure, dossier, submitting):
     place = form.cleaned_data.get("noi_tiep_nhan")
     method = form.cleaned_data.get("cach_nhan_ket_qua") or DeliveryMethod.PICKUP
     address = form.cleaned_data.get("dia_chi_nhan")
+    exemption = form.cleaned_data.get("mien_phi") or ""
     with transaction.atomic():
         if dossier is None:
             if place is None:
@@ -127,11 +130,11 @@ def _save_filing(request, form, procedure, dossier, submitting):
                 raise DossierInvalid(_("Vui lòng chọn cơ quan tiếp nhận."))
             dossier = dossier_create_draft(procedure=procedure, applicant=request.user,
                                            place=place, data=data, delivery_method=method,
-                                           delivery_address=address)
+                                           delivery_address=address, fee_exemption=exemption)
         else:
             dossier = dossier_update_draft(dossier=dossier, acting_user=request.user, data=data,
                                            place=place, delivery_method=method,
-                                           delivery_address=address)
+                                           delivery_address=address, fee_exemption=exemption)
         for key, upload in uploads.items():
             dossier_attach(dossier=dossier, acting_user=request.user, document_key=key,
                            upload=upload)

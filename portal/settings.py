@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -73,10 +76,13 @@ INSTALLED_APPS = [
     "citizens",
     "dossiers",
     "delivery",
+    "ratings",
+    "reports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -177,6 +183,25 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}
+# PDFs go to their own queue so that slow rendering never delays routing and notifications;
+# a worker started with ``-Q celery,documents`` serves both.
+CELERY_TASK_ROUTES = {"delivery.tasks.render_dossier_document": {"queue": "documents"}}
+CELERY_BEAT_SCHEDULE.update({
+    "delivery-scan-overdue": {"task": "delivery.tasks.scan_overdue",
+                              "schedule": crontab(minute=0, hour="7-17", day_of_week="1-5")},
+    "delivery-reconcile-shipments": {"task": "delivery.tasks.reconcile_shipments",
+                                     "schedule": crontab(minute="*/30")},
+    "delivery-remind-pickups": {"task": "delivery.tasks.remind_pickups",
+                                "schedule": crontab(minute=0, hour=8)},
+    "delivery-sweep-unrouted": {"task": "delivery.tasks.sweep_unrouted",
+                                "schedule": crontab(minute="*/5")},
+    "delivery-sweep-documents": {"task": "delivery.tasks.sweep_documents",
+                                 "schedule": crontab(minute="*/10")},
+})
+# Statistics: the rollups follow every transition; a nightly rebuild repairs anything a broker
+# outage dropped (and payments confirmed without a transition).
+CELERY_BEAT_SCHEDULE["reports-rebuild-stats"] = {"task": "reports.tasks.stats_rebuild",
+                                                 "schedule": crontab(minute=30, hour=1)}
 
 # --- E-mail and SMS ------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -204,8 +229,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Public catalogue of administrative procedures, dossiers and results.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI served from static files (no CDN, no inline script: CSP-compatible).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"UnitKindEnum": "units.constants.UnitKind"},
+    "ENUM_NAME_OVERRIDES": {"UnitKindEnum": "units.constants.UnitKind",
+                            "SatisfactionEnum": "ratings.constants.Satisfaction"},
 }
 
 # --- Security ------------------------------------------------------------------------------
@@ -230,7 +260,24 @@ VERIFICATION_MAX_PER_IP = env.int("VERIFICATION_MAX_PER_IP", default=10)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-X_FRAME_OPTIONS = "DENY"
+# Pages may only be framed by the portal itself (the admin's live form preview).
+X_FRAME_OPTIONS = "SAMEORIGIN"
+# No inline script or style anywhere: scripts and styles come from static files only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
@@ -253,6 +300,9 @@ PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="sandbox" if DEBUG else "")
 POSTAL_PROVIDER = env.str("POSTAL_PROVIDER", default="sandbox" if DEBUG else "")
 PAYMENT_SANDBOX_TMN_CODE = env.str("PAYMENT_SANDBOX_TMN_CODE", default="DVCSBX01")
 POSTAL_MAX_ATTEMPTS = env.int("POSTAL_MAX_ATTEMPTS", default=3)
+POSTAL_RESULT_WEIGHT_GRAMS = env.int("POSTAL_RESULT_WEIGHT_GRAMS", default=200)
+SHIPMENT_STALE_HOURS = env.int("SHIPMENT_STALE_HOURS", default=24)
+PICKUP_REMINDER_DAYS = env.int("PICKUP_REMINDER_DAYS", default=5)
 
 
 def _derived_dev_secret(purpose: str) -> str:

@@ -27,6 +27,7 @@ from .exceptions import ProcedureConfigurationError
 from .forms import build_filing_form_class
 from .models import (
     Fee,
+    FeeExemption,
     FormField,
     Procedure,
     ProcedureVersion,
@@ -172,6 +173,12 @@ class FeeInline(admin.TabularInline):
     fields = ("order", "name", "name_en", "amount", "note")
 
 
+class FeeExemptionInline(admin.TabularInline):
+    model = FeeExemption
+    extra = 0
+    fields = ("order", "code", "reason", "reason_en", "proof_required")
+
+
 class DocumentInline(admin.TabularInline):
     model = RequiredDocument
     formset = DocumentFormSet
@@ -232,7 +239,8 @@ class ProcedureAdmin(admin.ModelAdmin):
     list_filter = ("status", "level", "sector", "receiving_unit_kind")
     search_fields = ("code", "name", "search_text")
     autocomplete_fields = ("sector", "owner_unit")
-    inlines = [FeeInline, DocumentInline, FormFieldInline, StepInline, VersionInline]
+    inlines = [FeeInline, FeeExemptionInline, DocumentInline, FormFieldInline, StepInline,
+               VersionInline]
     actions = ["publish_selected", "archive_selected"]
     change_form_template = "admin/procedures/procedure/change_form.html"
     change_list_template = "admin/procedures/procedure/change_list.html"

@@ -54,6 +54,11 @@ def procedure_to_document(procedure: Procedure) -> dict[str, Any]:
             {"name": fee.name, "name_en": fee.name_en, "amount": fee.amount, "note": fee.note}
             for fee in procedure.fees.all()
         ],
+        "fee_exemptions": [
+            {"code": ex.code, "reason": ex.reason, "reason_en": ex.reason_en,
+             "proof_required": ex.proof_required}
+            for ex in procedure.fee_exemptions.all()
+        ],
         "documents": [
             {
                 "key": doc.key, "name": doc.name, "name_en": doc.name_en,
@@ -150,6 +155,8 @@ def document_errors(document: Any) -> list[ConfigError]:
         ):
             errors.append(ConfigError(f"/fields/{index}/{bound_keys.get(attr, attr)}", message))
 
+    for dup in duplicates(ex["code"] for ex in document.get("fee_exemptions", [])):
+        errors.append(ConfigError("/fee_exemptions", _("Mã miễn phí bị trùng: %s.") % dup))
     for dup in duplicates(doc["key"] for doc in document["documents"]):
         errors.append(ConfigError("/documents", _("Mã giấy tờ bị trùng: %s.") % dup))
 

@@ -46,6 +46,14 @@ class BilingualMixin:
     def localized_name(self) -> str:
         return self.localized("name")
 
+    @property
+    def localized_label(self) -> str:
+        return self.localized("label")
+
+    @property
+    def localized_help_text(self) -> str:
+        return self.localized("help_text")
+
 
 class Sector(BilingualMixin, models.Model):
     code = models.SlugField(_("mã lĩnh vực"), max_length=64, unique=True)
@@ -165,6 +173,32 @@ class Fee(BilingualMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.amount:,} VND"
+
+
+class FeeExemption(models.Model):
+    """A reason for which the fee is not charged (e.g. poor household, war invalid)."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE,
+                                  related_name="fee_exemptions")
+    code = models.SlugField(_("mã miễn phí"), max_length=64)
+    reason = models.CharField(_("đối tượng / lý do miễn"), max_length=300)
+    reason_en = models.CharField(_("tiếng Anh"), max_length=300, blank=True)
+    proof_required = models.BooleanField(
+        _("cần giấy tờ chứng minh"), default=False,
+        help_text=_("Công dân phải đính kèm giấy tờ chứng minh khi chọn lý do này."),
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("miễn phí, lệ phí")
+        verbose_name_plural = _("miễn phí, lệ phí")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "code"], name="unique_fee_exemption")
+        ]
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 class RequiredDocument(BilingualMixin, models.Model):

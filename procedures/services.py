@@ -11,6 +11,7 @@ from .documents import configuration_of, document_errors, procedure_to_document
 from .exceptions import ConfigError, ProcedureConfigurationError
 from .models import (
     Fee,
+    FeeExemption,
     FormField,
     Procedure,
     ProcedureVersion,
@@ -61,6 +62,7 @@ def procedure_archive(*, procedure: Procedure, acting_user=None) -> Procedure:
 
 def _replace_children(procedure: Procedure, document: dict[str, Any]) -> None:
     procedure.fees.all().delete()
+    procedure.fee_exemptions.all().delete()
     procedure.documents.all().delete()
     procedure.fields.all().delete()
     procedure.steps.all().delete()
@@ -68,6 +70,12 @@ def _replace_children(procedure: Procedure, document: dict[str, Any]) -> None:
         Fee(procedure=procedure, order=i, name=fee["name"], name_en=fee.get("name_en", ""),
             amount=fee["amount"], note=fee.get("note", ""))
         for i, fee in enumerate(document.get("fees", []))
+    )
+    FeeExemption.objects.bulk_create(
+        FeeExemption(procedure=procedure, order=i, code=ex["code"], reason=ex["reason"],
+                     reason_en=ex.get("reason_en", ""),
+                     proof_required=ex.get("proof_required", False))
+        for i, ex in enumerate(document.get("fee_exemptions", []))
     )
     RequiredDocument.objects.bulk_create(
         RequiredDocument(

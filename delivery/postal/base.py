@@ -53,3 +53,8 @@ class PostalProvider(Protocol):
     def parse_callback(self, body: bytes, headers: dict[str, str]) -> StatusUpdate:
         """Verify and parse a status callback; raises InvalidSignature or InvalidCallback."""
         ...
+
+    def track(self, tracking_number: str) -> StatusUpdate | None:
+        """The provider's latest status of an item (reconciliation of lost callbacks); None
+        when the provider knows nothing newer than creation."""
+        ...

@@ -32,9 +32,33 @@ def body_signature(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
+# What the sandbox "provider" knows about its items, set by the dev simulator and tests
+# (a real provider answers from its own tracking system).
+TRACKING: dict[str, dict] = {}
+
+
 class SandboxPostalProvider:
     name = "sandbox"
     service = "EB"
+
+    def simulate(self, *, tracking_number: str, status: str, occurred_at: datetime,
+                 attempt: int = 0, note: str = "") -> None:
+        """Record a status on the provider side without calling the portal back."""
+        TRACKING[tracking_number] = {
+            "event_id": f"{tracking_number}-{status}-{attempt}-{occurred_at:%Y%m%d%H%M%S}",
+            "tracking_number": tracking_number, "status": status,
+            "occurred_at": occurred_at.isoformat(), "attempt": attempt, "note": note,
+        }
+
+    def track(self, tracking_number: str) -> StatusUpdate | None:
+        payload = TRACKING.get(tracking_number)
+        if payload is None:
+            return None
+        return StatusUpdate(
+            event_id=payload["event_id"], tracking_number=tracking_number,
+            status=payload["status"], occurred_at=parse_datetime(payload["occurred_at"]),
+            attempt=int(payload["attempt"]), note=payload["note"], payload=dict(payload),
+        )
 
     def __init__(self, *, secret: str | None = None) -> None:
         self.secret = secret or settings.POSTAL_SANDBOX_SECRET

@@ -5,4 +5,6 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("citizens.api.urls")),
     path("", include("dossiers.api.urls")),
+    path("", include("reports.api.urls")),
+    path("", include("ratings.api.urls")),
 ]

@@ -71,7 +71,7 @@ def test_citizen_files_and_clerk_receives_and_forwards(live_server, browser, tmp
     page.locator(".action-forward textarea").fill("Chuyển chuyên viên thẩm định")
     page.get_by_role("button", name="Chuyển bước tiếp theo").click()
     assert page.locator("#trang-thai").inner_text().startswith("Đang xử lý")
-    page.screenshot(path=str(ROOT / "bench/results/screenshot-dossier-staff.png"))
+    page.screenshot(path=str(tmp_path / "staff-dossier.png"))
     clerk_context.close()
     dossier.refresh_from_db()
     assert (dossier.state, dossier.current_step) == ("in_progress", 1)

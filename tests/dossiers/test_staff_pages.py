@@ -118,3 +118,21 @@ def test_district_level_procedure_goes_to_the_district(other_clerk, units):
         acting_user=other_clerk, intake_unit=units["other_ward"], procedure=district_procedure,
         place=units["ward"], applicant_name="Phạm Thị Dung")
     assert dossier.receiving_unit == units["district"]
+
+
+def test_answers_read_as_labels_dates_and_yes_no():
+    from types import SimpleNamespace
+
+    from dossiers.display import answers
+
+    version = SimpleNamespace(document={"fields": [
+        {"key": "gioi_tinh", "label": "Giới tính", "type": "select",
+         "choices": [{"value": "nam", "label": "Nam"}]},
+        {"key": "ngay_sinh", "label": "Ngày sinh", "type": "date"},
+        {"key": "lien_thong", "label": "Liên thông", "type": "checkbox"},
+        {"key": "ghi_chu", "label": "Ghi chú", "type": "text"},
+    ]})
+    dossier = SimpleNamespace(procedure_version=version, data={
+        "gioi_tinh": "nam", "ngay_sinh": "2026-11-01", "lien_thong": False, "ghi_chu": None})
+    assert answers(dossier) == [("Giới tính", "Nam"), ("Ngày sinh", "01/11/2026"),
+                                ("Liên thông", "Không"), ("Ghi chú", "–")]

@@ -28,6 +28,7 @@ def form_data(**overrides):
         "description": "", "legal_basis": "Nghị định 123/2015/NĐ-CP", "owner_unit": "",
     }
     data.update(inline("fees", [{"order": "0", "name": "Lệ phí", "amount": "5000", "note": ""}]))
+    data.update(inline("fee_exemptions", []))
     data.update(inline("documents", [{"order": "0", "key": "to-khai", "name": "Tờ khai",
                                        "mandatory": "on", "form": "original", "quantity": "1"}]))
     data.update(inline("fields", [
@@ -108,7 +109,8 @@ def test_editing_a_published_procedure_in_admin_publishes_a_new_version(admin_cl
                 data[child.add_prefix(name)] = "" if value is None else value
     for key in [k for k, v in data.items() if v is False]:
         del data[key]
-    fields_formset = page.context["inline_admin_formsets"][2].formset
+    fields_formset = next(f.formset for f in page.context["inline_admin_formsets"]
+                          if f.formset.prefix == "fields")
     for child in fields_formset.forms:
         data[child.add_prefix("choices")] = child.fields["choices"].prepare_value(
             child.instance.choices)

@@ -81,3 +81,16 @@ def test_english_ui_uses_english_names(client, catalogue):
     page = client.get("/en/thu-tuc/1.001193/").content.decode()
     assert "Birth registration" in page
     assert '<html lang="en">' in page
+
+
+def test_printable_guide_in_plain_language(client, catalogue):
+    response = client.get("/thu-tuc/1.001193/huong-dan/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    for text in ["Hướng dẫn làm thủ tục hành chính", "1. Chuẩn bị giấy tờ", "Giấy chứng sinh",
+                 "không cần tải lên lần nữa", "Họ và tên trẻ", "Mỗi tệp không quá 10 MB",
+                 "qua bưu điện", "<svg", "http://testserver/thu-tuc/1.001193/"]:
+        assert text in page, text
+    # Mandatory documents come first on the checklist.
+    assert client.get("/thu-tuc/1.000656/huong-dan/").status_code == 404
+    assert "Hướng dẫn in được" in client.get("/thu-tuc/1.001193/").content.decode()

@@ -1,0 +1,177 @@
+"""Celery tasks of the delivery app. They take ids, re-read the database and do only what is
+missing (see ``workflow``), retry transient failures with exponential backoff, and the
+periodic sweeps re-enqueue whatever a broker outage kept from being enqueued."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from dossiers.constants import Action, DossierState
+from dossiers.models import Dossier, DossierSlip
+from dossiers.services import dossier_record_event
+from portal.tasks import enqueue
+
+from . import contexts, workflow
+from .constants import DocumentKind, PaymentStatus, ShipmentStatus
+from .models import GeneratedDocument, OverdueAlert, Payment, PickupAppointment, Shipment
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT = (OperationalError, InterfaceError, BrokerError, ConnectionError, TimeoutError)
+RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_backoff_max": 600,
+         "retry_jitter": True, "max_retries": 10}
+
+
+@shared_task(bind=True, **RETRY)
+def route_result(self, dossier_id: int) -> str:
+    """Routes a ready result: desk appointment, shipment, return on delivery, fallback."""
+    return workflow.route(dossier_id=dossier_id)
+
+
+@shared_task(bind=True, **RETRY)
+def render_dossier_document(self, kind: str, dossier_id: int, slip_id: int | None = None
+                            ) -> int | None:
+    document = workflow.dossier_document_render(kind=kind, dossier_id=dossier_id,
+                                                slip_id=slip_id)
+    return document.pk if document else None
+
+
+@shared_task(bind=True, **RETRY)
+def apply_payment(self, payment_id: int) -> bool:
+    """Records a confirmed payment on its dossier (once) and issues the e-receipt."""
+    payment = Payment.objects.filter(pk=payment_id).first()
+    if payment is None:
+        return False
+    changed = workflow.payment_apply(payment=payment)
+    workflow.payment_receipt_for(payment_id=payment_id)
+    return changed
+
+
+# --- periodic ------------------------------------------------------------------------------
+
+
+@shared_task(bind=True, **RETRY)
+def sweep_unrouted(self, limit: int = 5000) -> int:
+    """Re-enqueues ready results with nothing routed yet, delivered shipments not yet marked
+    returned, and finally failed ones without a desk appointment."""
+    appointment = PickupAppointment.objects.filter(dossier_id=OuterRef("pk"))
+    shipment = Shipment.objects.filter(dossier_id=OuterRef("pk"))
+    settled = Shipment.objects.filter(dossier_id=OuterRef("pk")).filter(
+        Q(status=ShipmentStatus.DELIVERED)
+        | Q(status=ShipmentStatus.FAILED, attempts__gte=settings.POSTAL_MAX_ATTEMPTS))
+    ids = list(Dossier.objects.filter(state=DossierState.RESULT_READY)
+               .filter(~Exists(appointment))
+               .filter(~Exists(shipment) | Exists(settled))
+               .values_list("pk", flat=True)[:limit])
+    for dossier_id in ids:
+        enqueue(route_result, dossier_id)
+    return len(ids)
+
+
+@shared_task(bind=True, **RETRY)
+def sweep_documents(self, limit: int = 2000) -> int:
+    """Re-enqueues PDFs that were never rendered (slips, pickup slips, postal labels) and
+    confirmed payments never applied to their dossier."""
+    count = 0
+    rendered = GeneratedDocument.objects.filter(subject_key=OuterRef("key"))
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast, Concat
+
+    slips = (DossierSlip.objects.annotate(key=Concat(Value("slip:"), Cast("pk", CharField())))
+             .filter(~Exists(rendered)).values_list("pk", "dossier_id", "kind")[:limit])
+    for slip_id, dossier_id, slip_kind in slips:
+        enqueue(render_dossier_document, contexts.SLIP_DOCUMENT_KIND[slip_kind], dossier_id,
+                slip_id)
+        count += 1
+    for kind, model in ((DocumentKind.PICKUP_SLIP, PickupAppointment),
+                        (DocumentKind.POSTAL_LABEL, Shipment)):
+        done = GeneratedDocument.objects.filter(kind=kind, dossier_id=OuterRef("dossier_id"))
+        for dossier_id in (model.objects.filter(~Exists(done))
+                           .values_list("dossier_id", flat=True)[:limit]):
+            enqueue(render_dossier_document, kind, dossier_id, None)
+            count += 1
+    receipt = GeneratedDocument.objects.filter(kind=DocumentKind.PAYMENT_RECEIPT,
+                                               dossier_id=OuterRef("dossier_id"))
+    for payment_id in (Payment.objects.filter(status=PaymentStatus.PAID)
+                       .filter(~Exists(receipt)).values_list("pk", flat=True)[:limit]):
+        enqueue(apply_payment, payment_id)
+        count += 1
+    return count
+
+
+@shared_task(bind=True, **RETRY)
+def reconcile_shipments(self, limit: int = 500) -> int:
+    """Asks the provider about shipments with no news for a while (lost callbacks)."""
+    from .services import shipment_reconcile
+
+    stale = timezone.now() - datetime.timedelta(hours=settings.SHIPMENT_STALE_HOURS)
+    changed = 0
+    for shipment in (Shipment.objects.exclude(status=ShipmentStatus.DELIVERED)
+                     .filter(updated_at__lt=stale).order_by("updated_at")[:limit]):
+        outcome = shipment_reconcile(shipment=shipment)
+        changed += bool(outcome and outcome.applied)
+    return changed
+
+
+@shared_task(bind=True, **RETRY)
+def remind_pickups(self, limit: int = 2000) -> int:
+    """One reminder to citizens who have not collected their result after N days."""
+    cutoff = timezone.now() - datetime.timedelta(days=settings.PICKUP_REMINDER_DAYS)
+    sent = 0
+    for appointment_id in (PickupAppointment.objects.filter(
+            collected_at=None, reminded_at=None, created_at__lt=cutoff)
+            .values_list("pk", flat=True)[:limit]):
+        with transaction.atomic():
+            appointment = (PickupAppointment.objects.select_for_update()
+                           .filter(pk=appointment_id, reminded_at=None).first())
+            if appointment is None:
+                continue
+            dossier = Dossier.objects.filter(pk=appointment.dossier_id,
+                                             state=DossierState.RESULT_READY).first()
+            if dossier is not None:
+                dossier_record_event(
+                    dossier=dossier, action=Action.REMIND_PICKUP,
+                    note=f"Kết quả đang chờ ông/bà tại {appointment.address} "
+                         f"({appointment.opening_hours}).")
+                sent += 1
+            appointment.reminded_at = timezone.now()
+            appointment.save(update_fields=["reminded_at"])
+    return sent
+
+
+@shared_task(bind=True, **RETRY)
+def scan_overdue(self, limit: int = 5000) -> int:
+    """Flags overdue dossiers and tells the unit's leaders, once per dossier per day."""
+    from accounts.models import StaffAssignment
+
+    today = timezone.localdate()
+    alerted = 0
+    for dossier in (Dossier.objects.overdue(today).select_related("current_unit", "procedure")
+                    .only("pk", "code", "due_date", "current_unit", "procedure__name")[:limit]):
+        try:
+            with transaction.atomic():
+                alert = OverdueAlert.objects.create(dossier_id=dossier.pk, day=today,
+                                                    unit=dossier.current_unit)
+        except IntegrityError:
+            continue  # already told today
+        emails = list(StaffAssignment.objects.active()
+                      .filter(unit=dossier.current_unit, role="leader")
+                      .exclude(user__email="").values_list("user__email", flat=True))
+        if emails:
+            send_mail(f"Hồ sơ {dossier.code} quá hạn",
+                      f"Hồ sơ {dossier.code} ({dossier.procedure.name}) hẹn trả ngày "
+                      f"{dossier.due_date:%d/%m/%Y} đã quá hạn tại {dossier.current_unit.name}.",
+                      None, emails)
+        OverdueAlert.objects.filter(pk=alert.pk).update(recipients=len(emails))
+        alerted += 1
+    return alerted
+

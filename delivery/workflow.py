@@ -1,0 +1,283 @@
+"""The delivery components wired into the dossier workflow: online fee payment before
+reception, routing a ready result (desk appointment or postal shipment, falling back to the
+desk when the post gives up), the hand-over at the counter and the dossier's PDFs.
+
+Every function is idempotent: it re-reads the database under a row lock and does only what
+is still missing, so a retried task, a duplicate delivery or a sweep changes nothing twice."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dossiers import calendar
+from dossiers.constants import Action, DossierState
+from dossiers.exceptions import DossierInvalid, NotPermitted
+from dossiers.models import Dossier, DossierSlip
+from dossiers.services import (
+    dossier_record_event,
+    dossier_record_payment,
+    dossier_return_result,
+    fee_lines,
+    fee_outstanding,
+    staff_may_act,
+)
+from portal.tasks import enqueue_on_commit
+from procedures.constants import DeliveryMethod
+
+from . import contexts
+from .constants import DocumentKind, PaymentStatus, PickupReason, ShipmentStatus
+from .documents import PaymentLine
+from .models import GeneratedDocument, Payment, PickupAppointment, Shipment
+from .postal import Party
+from .services import document_render, payment_create, payment_receipt_issue, shipment_create
+
+logger = logging.getLogger(__name__)
+
+# --- payment -------------------------------------------------------------------------------
+
+
+def dossier_payment_start(*, dossier: Dossier, client_ip: str = "127.0.0.1") -> str:
+    """Opens a payment of the dossier's outstanding fee; returns the gateway URL. The amount is
+    computed from the procedure version, never taken from the browser."""
+    amount = fee_outstanding(dossier)
+    if not amount or dossier.state not in (DossierState.SUBMITTED,
+                                           DossierState.SUPPLEMENT_REQUESTED):
+        raise DossierInvalid(_("Hồ sơ này không có lệ phí cần thanh toán."), code="no_fee")
+    _payment, url = payment_create(
+        dossier_id=dossier.pk, amount=amount,
+        description=f"Le phi ho so {dossier.code}", client_ip=client_ip,
+    )
+    return url
+
+
+def payment_apply(*, payment: Payment) -> bool:
+    """A confirmed payment becomes the dossier's "pay" event once; the receipt follows."""
+    if payment.status != PaymentStatus.PAID:
+        return False
+    entry = dossier_record_payment(dossier_id=payment.dossier_id, amount=payment.amount,
+                                   order_ref=payment.order_ref,
+                                   transaction_no=payment.gateway_transaction_id)
+    if entry is None:
+        logger.info("payment %s did not change dossier %s", payment.order_ref,
+                    payment.dossier_id)
+    return entry is not None
+
+
+def payment_receipt_for(*, payment_id: int) -> GeneratedDocument | None:
+    payment = Payment.objects.filter(pk=payment_id, status=PaymentStatus.PAID).first()
+    if payment is None:
+        return None
+    dossier = Dossier.objects.select_related("receiving_unit__parent", "procedure",
+                                             "procedure_version").get(pk=payment.dossier_id)
+    lines = [PaymentLine(name=line["name"], amount=line["amount"])
+             for line in fee_lines(dossier.procedure_version)]
+    if sum(line.amount for line in lines) != payment.amount:
+        lines = None
+    unit = dossier.receiving_unit
+    return payment_receipt_issue(
+        payment=payment, unit_name=unit.name,
+        parent_unit_name=unit.parent.name if unit.parent_id else "",
+        dossier_code=dossier.code or "", payer_name=dossier.applicant_name,
+        payer_address=dossier.applicant_address, procedure_name=dossier.procedure.name,
+        lines=lines,
+    )
+
+
+# --- routing the result ----------------------------------------------------------------------
+
+
+def shipment_key(dossier_id: int) -> str:
+    return f"dossier:{dossier_id}:result"
+
+
+def _locked(dossier_id: int) -> Dossier | None:
+    return (Dossier.objects.select_for_update(of=("self",))
+            .select_related("receiving_unit", "current_unit", "procedure", "procedure_version")
+            .filter(pk=dossier_id).first())
+
+
+def route(*, dossier_id: int) -> str:
+    """Moves a ready result one step towards the citizen; safe to call any number of times.
+
+    The dossier row lock serialises concurrent runs for the same dossier; the unique
+    appointment per dossier and the shipment's idempotency key make repeats no-ops."""
+    with transaction.atomic():
+        dossier = _locked(dossier_id)
+        if dossier is None or dossier.state != DossierState.RESULT_READY:
+            return "skipped"
+        if PickupAppointment.objects.filter(dossier_id=dossier_id).exists():
+            return "at_desk"
+        if dossier.delivery_method != DeliveryMethod.POSTAL or not dossier.delivery_address:
+            _schedule_pickup(dossier, reason=PickupReason.CHOSEN)
+            return "scheduled"
+        shipment = Shipment.objects.filter(idempotency_key=shipment_key(dossier_id)).first()
+        if shipment is None:
+            shipment = _ship(dossier)
+            return "shipped"
+        if shipment.status == ShipmentStatus.DELIVERED:
+            dossier_return_result(
+                dossier=dossier, acting_user=None,
+                note=_("Bưu chính đã phát thành công bưu gửi %(no)s.")
+                % {"no": shipment.tracking_number})
+            return "returned"
+        if (shipment.status == ShipmentStatus.FAILED
+                and shipment.attempts >= settings.POSTAL_MAX_ATTEMPTS):
+            _schedule_pickup(dossier, reason=PickupReason.POSTAL_FAILED)
+            return "fallback"
+        return "in_transit"
+
+
+def _schedule_pickup(dossier: Dossier, *, reason: str) -> PickupAppointment:
+    unit = dossier.receiving_unit
+    earliest = calendar.add_working_days(timezone.localdate(), 1)
+    appointment = PickupAppointment.objects.create(
+        dossier_id=dossier.pk, unit=unit, address=unit.address or unit.name,
+        opening_hours=unit.opening_hours, earliest_date=earliest, reason=reason,
+    )
+    note = _("Mời ông/bà nhận kết quả tại %(place)s từ ngày %(day)s (%(hours)s). "
+             "Mang theo căn cước công dân.") % {
+        "place": appointment.address, "day": earliest.strftime("%d/%m/%Y"),
+        "hours": appointment.opening_hours}
+    if reason == PickupReason.POSTAL_FAILED:
+        note = _("Bưu chính không phát được kết quả. ") + note
+    dossier_record_event(dossier=dossier, action=Action.SCHEDULE_PICKUP, note=note, locked=True)
+    _render_on_commit(DocumentKind.PICKUP_SLIP, dossier.pk)
+    return appointment
+
+
+def _ship(dossier: Dossier) -> Shipment:
+    unit = dossier.receiving_unit
+    address = dossier.delivery_address
+    shipment = shipment_create(
+        dossier_id=dossier.pk, idempotency_key=shipment_key(dossier.pk),
+        sender=Party(name=unit.name, phone=unit.phone or "", address=unit.address or unit.name),
+        receiver=Party(name=address.get("recipient_name") or dossier.applicant_name,
+                       phone=address.get("recipient_phone") or dossier.applicant_phone,
+                       address=address.get("one_line", "")),
+        weight_grams=settings.POSTAL_RESULT_WEIGHT_GRAMS, cod_amount=0,
+        contents=(dossier.result_summary or _("Kết quả giải quyết TTHC"))[:200],
+        reference=dossier.code or "",
+    )
+    dossier_record_event(
+        dossier=dossier, action=Action.SHIP, locked=True,
+        note=_("Kết quả đã gửi qua bưu chính công ích, số hiệu bưu gửi %(no)s, đến %(to)s.")
+        % {"no": shipment.tracking_number, "to": address.get("one_line", "")})
+    _render_on_commit(DocumentKind.POSTAL_LABEL, dossier.pk)
+    return shipment
+
+
+def _render_on_commit(kind: str, dossier_id: int, slip_id: int | None = None) -> None:
+    from .tasks import render_dossier_document
+
+    enqueue_on_commit(render_dossier_document, kind, dossier_id, slip_id)
+
+
+# --- the counter -------------------------------------------------------------------------------
+
+CCCD_RE = re.compile(r"^\d{12}$")
+CODE_IN_URL_RE = re.compile(r"[?&]code=([^&#\s]+)")
+
+
+def code_from_scan(text: str) -> str:
+    """The dossier code typed by the clerk or read from the slip's QR (the tracking URL)."""
+    from urllib.parse import unquote_plus
+
+    text = (text or "").strip()
+    match = CODE_IN_URL_RE.search(text)
+    return unquote_plus(match.group(1)).strip() if match else text
+
+
+@transaction.atomic
+def pickup_hand_over(
+    *, dossier: Dossier, acting_user, collector_is_owner: bool, collector_national_id: str,
+    collector_name: str = "", authorisation: UploadedFile | None = None,
+    identity_checked: bool, signature_confirmed: bool,
+) -> Dossier:
+    """Hands the result over at the desk after checking who collects it."""
+    dossier = _locked(dossier.pk)
+    if not staff_may_act(acting_user, dossier.receiving_unit, {"clerk"}):
+        raise NotPermitted(_("Bạn không phải cán bộ một cửa của %(unit)s.")
+                           % {"unit": dossier.receiving_unit.name})
+    if dossier.state != DossierState.RESULT_READY:
+        raise DossierInvalid(_("Hồ sơ không ở trạng thái chờ trả kết quả."), code="state")
+    appointment = (PickupAppointment.objects.select_for_update()
+                   .filter(dossier_id=dossier.pk).first())
+    if appointment is None:
+        raise DossierInvalid(_("Hồ sơ chưa có lịch hẹn trả kết quả tại bộ phận một cửa."),
+                             code="no_appointment")
+    national_id = (collector_national_id or "").strip()
+    if not CCCD_RE.match(national_id):
+        raise DossierInvalid(_("Số CCCD của người nhận phải gồm 12 chữ số."), code="cccd")
+    if collector_is_owner:
+        if not dossier.applicant_national_id or national_id != dossier.applicant_national_id:
+            raise DossierInvalid(_("Số CCCD không khớp với người nộp hồ sơ. Người nhận thay "
+                                   "cần giấy ủy quyền."), code="identity")
+        collector_name = dossier.applicant_name
+    else:
+        if not (collector_name or "").strip():
+            raise DossierInvalid(_("Vui lòng nhập họ tên người được ủy quyền."),
+                                 code="collector_name")
+        if authorisation is None:
+            raise DossierInvalid(_("Người nhận thay phải xuất trình giấy ủy quyền."),
+                                 code="authorisation")
+    if not identity_checked or not signature_confirmed:
+        raise DossierInvalid(_("Cần xác nhận đã kiểm tra giấy tờ và người nhận đã ký nhận."),
+                             code="confirmation")
+    appointment.collected_at = timezone.now()
+    appointment.handed_over_by = acting_user
+    appointment.collector_is_owner = collector_is_owner
+    appointment.collector_name = collector_name.strip()[:150]
+    appointment.collector_national_id = national_id
+    appointment.identity_checked = identity_checked
+    appointment.signature_confirmed = signature_confirmed
+    fields = ["collected_at", "handed_over_by", "collector_is_owner", "collector_name",
+              "collector_national_id", "identity_checked", "signature_confirmed"]
+    if authorisation is not None:
+        appointment.authorisation.save(f"uy-quyen-{dossier.pk}.pdf", authorisation, save=False)
+        fields.append("authorisation")
+    appointment.save(update_fields=fields)
+    who = (_("chính chủ") if collector_is_owner else _("người được ủy quyền"))
+    note = _("Trả kết quả tại quầy cho %(name)s (%(who)s, CCCD ********%(tail)s); đã ký nhận.") \
+        % {"name": appointment.collector_name, "who": who, "tail": national_id[-4:]}
+    return dossier_return_result(dossier=dossier, acting_user=acting_user, note=note)
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+def dossier_document_render(*, kind: str, dossier_id: int, slip_id: int | None = None
+                            ) -> GeneratedDocument | None:
+    dossier = (Dossier.objects.select_related("receiving_unit__parent", "procedure",
+                                              "procedure_version")
+               .filter(pk=dossier_id).first())
+    if dossier is None:
+        return None
+    if slip_id is not None:
+        slip = DossierSlip.objects.filter(pk=slip_id, dossier_id=dossier_id).first()
+        if slip is None:
+            return None
+        kind = contexts.SLIP_DOCUMENT_KIND[slip.kind]
+        context = contexts.slip_context(dossier, slip)
+    elif kind == DocumentKind.CONTROL_SHEET:
+        context = contexts.control_sheet_context(dossier)
+    elif kind == DocumentKind.PICKUP_SLIP:
+        appointment = PickupAppointment.objects.filter(dossier_id=dossier_id).first()
+        if appointment is None:
+            return None
+        context = contexts.pickup_slip_context(dossier, appointment)
+    elif kind == DocumentKind.POSTAL_LABEL:
+        shipment = Shipment.objects.filter(idempotency_key=shipment_key(dossier_id)).first()
+        if shipment is None:
+            return None
+        context = contexts.postal_label_context(dossier, shipment)
+    else:
+        raise ValueError(f"{kind!r} is not rendered from a dossier")
+    return document_render(kind=kind, subject_key=contexts.subject_key(kind, dossier_id, slip_id),
+                           context=context, dossier_id=dossier_id)

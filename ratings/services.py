@@ -1,0 +1,108 @@
+"""Writes of ratings: a citizen rates their returned dossier online, or a walk-in citizen
+rates it at the counter on a kiosk page a clerk opened. One rating per dossier, editable for
+seven days; every write is rate-limited and refreshes the statistics after commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.selectors import staff_units
+from dossiers.constants import Action, DossierState
+from dossiers.models import Dossier, DossierTransition
+from dossiers.routing import path_ids
+from portal.tasks import enqueue_on_commit
+
+from .constants import CRITERIA, EDIT_WINDOW, KIOSK_WINDOW, RATE_LIMITS, RatingSource
+from .exceptions import RatingLocked, RatingNotAllowed, RatingRateLimited
+from .models import Rating
+
+FIELDS = ("overall", *[c[0] for c in CRITERIA], "comment")
+
+
+def rate_limit_hit(kind: str, value: str) -> None:
+    """Counts one attempt in the current hour; raises once the hourly limit is passed."""
+    if not value:
+        return
+    hour = timezone.now().strftime("%Y%m%d%H")
+    key = f"ratings:rl:{kind}:{value}:{hour}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    if count > RATE_LIMITS[kind]:
+        raise RatingRateLimited(_("Bạn đã gửi quá nhiều đánh giá. Vui lòng thử lại sau."),
+                                code="rate_limited")
+
+
+def rating_handlers(dossier: Dossier) -> list[int]:
+    """The staff who acted on the dossier (from its audit trail), the citizen excluded."""
+    return list(DossierTransition.objects.filter(dossier=dossier, actor__isnull=False,
+                                                 actor__staff_assignments__isnull=False)
+                .exclude(actor_id=dossier.applicant_id)
+                .values_list("actor_id", flat=True).distinct())
+
+
+def rating_editable(rating: Rating | None) -> bool:
+    return rating is None or timezone.now() - rating.created_at <= EDIT_WINDOW
+
+
+def kiosk_may_rate(*, clerk, dossier: Dossier) -> bool:
+    """A clerk of the unit that returned the result, within a short time of the return."""
+    if dossier.state != DossierState.RETURNED:
+        return False
+    ids = set(path_ids(dossier.receiving_unit))
+    if dossier.intake_unit_id:
+        ids.add(dossier.intake_unit_id)
+    if not staff_units(clerk, "clerk").filter(pk__in=ids).exists():
+        return False
+    returned = (DossierTransition.objects.filter(dossier=dossier, action=Action.RETURN_RESULT)
+                .order_by("-created_at").values_list("created_at", flat=True).first())
+    return returned is not None and timezone.now() - returned <= KIOSK_WINDOW
+
+
+@transaction.atomic
+def rating_submit(*, dossier: Dossier, values: dict[str, Any], acting_user=None,
+                  kiosk_clerk=None, kiosk_session: str = "", client_ip: str = "") -> Rating:
+    """Creates or edits the dossier's rating. ``acting_user`` is the citizen (online);
+    ``kiosk_clerk`` the clerk whose kiosk page the walk-in citizen used."""
+    if kiosk_clerk is not None:
+        rate_limit_hit("kiosk", kiosk_session or f"clerk-{kiosk_clerk.pk}")
+    elif acting_user is not None:
+        rate_limit_hit("user", str(acting_user.pk))
+    rate_limit_hit("ip", client_ip)
+    dossier = Dossier.objects.select_for_update().select_related("receiving_unit").get(
+        pk=dossier.pk)
+    if dossier.state != DossierState.RETURNED:
+        raise RatingNotAllowed(_("Chỉ đánh giá được hồ sơ đã trả kết quả."), code="not_returned")
+    if kiosk_clerk is not None:
+        if not kiosk_may_rate(clerk=kiosk_clerk, dossier=dossier):
+            raise RatingNotAllowed(_("Không thể đánh giá hồ sơ này tại quầy."), code="kiosk")
+    elif acting_user is None or dossier.applicant_id != acting_user.pk:
+        raise RatingNotAllowed(_("Bạn không phải người nộp hồ sơ này."), code="not_applicant")
+    rating = Rating.objects.filter(dossier=dossier).first()
+    if rating is not None and kiosk_clerk is not None:
+        raise RatingLocked(_("Hồ sơ này đã được đánh giá."), code="already_rated")
+    if not rating_editable(rating):
+        raise RatingLocked(_("Đã quá 7 ngày, không thể sửa đánh giá."), code="locked")
+    if rating is None:
+        rating = Rating(dossier=dossier, unit_id=dossier.receiving_unit_id,
+                        procedure_id=dossier.procedure_id,
+                        source=RatingSource.KIOSK if kiosk_clerk else RatingSource.ONLINE,
+                        rated_by=acting_user if kiosk_clerk is None else None,
+                        kiosk_clerk=kiosk_clerk)
+    for field in FIELDS:
+        setattr(rating, field, values.get(field, "") or "")
+    rating.full_clean(exclude=["dossier", "unit", "procedure", "handlers"])
+    rating.save()
+    rating.handlers.set(rating_handlers(dossier))
+    from reports.tasks import stats_refresh_dossier
+
+    enqueue_on_commit(stats_refresh_dossier, dossier.pk)
+    return rating
