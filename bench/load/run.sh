@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The load test: gunicorn (production settings) on PostgreSQL and Redis, one Celery worker,
+# Locust headless for a fixed time, then bench/load/report.py -> bench/results/load.md.
+#
+#   bench/load/run.sh                                  # defaults below
+#   RUN_TIME=120s LOAD_RPS=200 WORKERS=3 THREADS=4 bench/load/run.sh
+#
+# Data first: bench/load/prepare.py (once; idempotent). Everything listens on and talks to
+# 127.0.0.1 only. Whatever this script starts it stops on exit (also on Ctrl-C or an error).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+BIN=$ROOT/.venv/bin
+
+export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bench_load}
+export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/5}
+PORT=${PORT:-8765}
+WORKERS=${WORKERS:-3}
+THREADS=${THREADS:-4}
+RUN_TIME=${RUN_TIME:-60s}
+export LOAD_RPS=${LOAD_RPS:-300}
+OUT=${OUT:-$ROOT/bench/results}
+WORK=$(mktemp -d /tmp/bench-load.XXXXXX)
+
+# Production mode, a fresh random key per run (sessions are re-signed with it below).
+export DJANGO_DEBUG=0
+export DJANGO_SECRET_KEY=$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(64))')
+export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+export DJANGO_SECURE_SSL_REDIRECT=0
+export DATABASE_CONN_MAX_AGE=60
+export LOG_LEVEL=${LOG_LEVEL:-WARNING}
+export DOSSIER_PRIVATE_ROOT=${DOSSIER_PRIVATE_ROOT:-/tmp/bench-load-files}
+export MEDIA_ROOT=${MEDIA_ROOT:-/tmp/bench-load-media}
+export SMS_BACKEND=${SMS_BACKEND:-citizens.sms.LocmemSmsBackend}
+export EMAIL_BACKEND=${EMAIL_BACKEND:-django.core.mail.backends.locmem.EmailBackend}
+
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]}"; do
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+}
+trap cleanup EXIT INT TERM
+
+echo "== checks"
+"$BIN/python" - <<'EOF'
+import os, sys
+import psycopg, redis
+base, name = os.environ["DATABASE_URL"].rsplit("/", 1)
+with psycopg.connect(os.environ["DATABASE_URL"], connect_timeout=3) as conn:
+    n = conn.execute("SELECT count(*) FROM dossiers_dossier").fetchone()[0]
+    print(f"PostgreSQL ok: {name}, {n:,} dossiers")
+redis.Redis.from_url(os.environ["REDIS_URL"], socket_connect_timeout=3).ping()
+print("Redis ok")
+EOF
+if curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz"; then
+    echo "port $PORT is already in use; set PORT=..." >&2
+    exit 1
+fi
+
+echo "== sessions (signed with this run's key) and static files"
+"$BIN/python" bench/load/prepare.py --sessions-only
+"$BIN/python" manage.py collectstatic --noinput -v 0
+
+echo "== gunicorn ($WORKERS workers x $THREADS threads) and one Celery worker"
+"$BIN/gunicorn" portal.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+    --threads "$THREADS" --worker-class gthread --keep-alive 5 --backlog 2048 \
+    --log-level warning --error-logfile "$WORK/gunicorn.log" &
+PIDS+=($!)
+"$BIN/celery" -A portal worker --concurrency 1 --loglevel WARNING --without-gossip \
+    --without-mingle --logfile "$WORK/celery.log" &
+PIDS+=($!)
+for _ in $(seq 100); do
+    curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" && break
+    sleep 0.2
+done
+curl -sf -o /dev/null "http://127.0.0.1:$PORT/bench/trivial"
+# Warm every worker (URLconf, templates, first connections) outside the measured window.
+for _ in $(seq $((WORKERS * 8))); do
+    WARM=()
+    for path in / /thu-tuc/ "/thu-tuc/?q=khai+sinh" /thu-tuc/1.001193/ "/api/v1/procedures/?q=ho+tich"; do
+        curl -s -m 20 -o /dev/null "http://127.0.0.1:$PORT$path" &
+        WARM+=($!)
+    done
+    wait "${WARM[@]}"  # only these: a bare wait would wait for gunicorn too
+done
+
+echo "== locust: $RUN_TIME, target $LOAD_RPS requests/s"
+START=$(date -u +%Y-%m-%dT%H:%M:%S+00:00)
+"$BIN/locust" -f bench/load/locustfile.py --headless --host "http://127.0.0.1:$PORT" \
+    --users 66 --spawn-rate 66 --run-time "$RUN_TIME" --stop-timeout 10 \
+    --csv "$WORK/load" --reset-stats --only-summary --loglevel WARNING --exit-code-on-error 0 \
+    2>&1 | tail -n 60
+END=$(date -u +%Y-%m-%dT%H:%M:%S+00:00)
+sleep 5  # let Celery finish what the last requests enqueued
+
+echo "== report"
+"$BIN/python" bench/load/report.py --csv "$WORK/load" --start "$START" --end "$END" \
+    --out "$OUT/load.md" \
+    --config "gunicorn gthread ${WORKERS}x${THREADS}, 1 Celery worker, target ${LOAD_RPS} rps, ${RUN_TIME}"
+if [ -s "$WORK/gunicorn.log" ]; then
+    echo "-- gunicorn errors (tail):"; tail -n 20 "$WORK/gunicorn.log"
+fi
+echo "logs and CSV in $WORK"
