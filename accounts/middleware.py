@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -42,6 +43,19 @@ def _otp_exempt(request) -> bool:
     return match.namespace == "accounts" and match.url_name in OTP_EXEMPT_URL_NAMES
 
 
+# Renewing the idle timeout writes the session row; once a minute is enough for a sliding
+# window of half an hour or more, and keeps ordinary page views free of writes.
+SESSION_RENEW_EVERY_SECONDS = 60
+
+
+def _slide_expiry(session, idle_seconds: int) -> None:
+    now = int(time.time())
+    renewed_at = session.get("_renewed_at", 0)
+    if session.get_expiry_age() != idle_seconds or now - renewed_at >= SESSION_RENEW_EVERY_SECONDS:
+        session.set_expiry(idle_seconds)
+        session["_renewed_at"] = now
+
+
 class AccountGuardMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -66,10 +80,8 @@ class AccountGuardMiddleware:
             return redirect(settings.LOGIN_URL)
         is_staff_member = user.is_staff or any(flags)
         request.is_staff_member = is_staff_member
-        request.session.set_expiry(
-            settings.STAFF_SESSION_IDLE_SECONDS if is_staff_member
-            else settings.CITIZEN_SESSION_IDLE_SECONDS
-        )
+        _slide_expiry(request.session, settings.STAFF_SESSION_IDLE_SECONDS if is_staff_member
+                      else settings.CITIZEN_SESSION_IDLE_SECONDS)
         if user.is_verified() or _otp_exempt(request):
             return None
         has_device = has_otp_device(user)

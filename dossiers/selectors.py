@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -107,13 +109,43 @@ def dossier_queue(user, *, tab: str = "cho-tiep-nhan", procedure: str = "", chan
             .order_by("due_date", "submitted_at", "id"))
 
 
+# The tab counts scan every open dossier of the viewer's units; they are cached per set of
+# units and invalidated by any transition in one of them (queue_touch), so they stay exact.
+QUEUE_COUNTS_TTL = 300
+
+
+def _queue_version_keys(unit_ids) -> list[str]:
+    return [f"queue-ver:{pk}" for pk in unit_ids]
+
+
+def queue_touch(unit_ids) -> None:
+    """Called after a transition commits, with the units the dossier left and entered."""
+    for key in _queue_version_keys({pk for pk in unit_ids if pk}):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, None)
+
+
 def queue_counts(user) -> dict[str, int]:
-    """Counts for every tab in one query."""
+    """Counts for every tab in one query (or from the cache while no unit changed)."""
     today = timezone.localdate()
-    aggregates = {tab.replace("-", "_"): Count("pk", filter=_tab_query(tab, today))
-                  for tab in QUEUE_TABS}
-    row = queue_base(user).aggregate(**aggregates)
-    return {tab: row[tab.replace("-", "_")] for tab in QUEUE_TABS}
+    unit_ids = sorted(staff_units(user).values_list("pk", flat=True))
+    keys = _queue_version_keys(unit_ids)
+    versions = cache.get_many(keys)
+    fingerprint = hashlib.sha256(repr(
+        (unit_ids, [versions.get(key, 0) for key in keys], today)).encode()).hexdigest()
+    cache_key = f"queue-counts:{fingerprint}"
+    counts = cache.get(cache_key)
+    if counts is None:
+        aggregates = {tab.replace("-", "_"): Count("pk", filter=_tab_query(tab, today))
+                      for tab in QUEUE_TABS}
+        row = Dossier.objects.filter(current_unit__in=unit_ids).exclude(
+            state__in=[DossierState.DRAFT, DossierState.RETURNED, DossierState.WITHDRAWN]
+        ).aggregate(**aggregates)
+        counts = {tab: row[tab.replace("-", "_")] for tab in QUEUE_TABS}
+        cache.set(cache_key, counts, QUEUE_COUNTS_TTL)
+    return counts
 
 
 # --- history -------------------------------------------------------------------------------

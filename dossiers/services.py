@@ -50,6 +50,7 @@ from .models import (
     StoredDocument,
 )
 from .routing import competent_unit, path_ids, unit_for_step
+from .selectors import queue_touch
 from .signals import dossier_transitioned
 from .storage import private_storage
 from .uploads import inspect_upload, max_dossier_bytes
@@ -131,6 +132,10 @@ def _record(
         from .tasks import notify_citizen
 
         enqueue_on_commit(notify_citizen, entry.pk)
+    # Before and after the commit: a count cached in between is dropped by the second touch.
+    touched = (dossier.current_unit_id, entry.unit_id, entry.to_unit_id)
+    queue_touch(touched)
+    transaction.on_commit(lambda: queue_touch(touched))
     transaction.on_commit(lambda: dossier_transitioned.send_robust(
         sender=Dossier, transition_id=entry.pk, dossier_id=dossier.pk, action=action,
         to_state=dossier.state,

@@ -14,6 +14,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -166,8 +167,15 @@ MEDIA_URL = "/media/"
 # --- Cache and Celery: Redis when REDIS_URL is set, in-process otherwise -------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    # django-redis, told to ignore connection errors: while Redis is down, rate limits and
+    # cached counts fall back to "not cached" instead of turning every page into an error.
+    CACHES = {"default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1,
+                    "SOCKET_TIMEOUT": 1},
+    }}
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -182,10 +190,21 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing gives up quickly while the broker is down (the caller logs it and a sweep
+# re-enqueues from the database) instead of holding a web request for seconds.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
+                                    "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE: dict = {}
-# PDFs go to their own queue so that slow rendering never delays routing and notifications;
-# a worker started with ``-Q celery,documents`` serves both.
-CELERY_TASK_ROUTES = {"delivery.tasks.render_dossier_document": {"queue": "documents"}}
+# Slow or bulky work has its own queue so that it never delays result routing: PDFs,
+# notifications to citizens and statistics refreshes. A worker started without ``-Q`` serves
+# every queue below; a larger deployment runs one worker per queue.
+CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "documents", "notifications", "stats")]
+CELERY_TASK_ROUTES = {
+    "delivery.tasks.render_dossier_document": {"queue": "documents"},
+    "dossiers.tasks.notify_citizen": {"queue": "notifications"},
+    "reports.tasks.stats_refresh_dossier": {"queue": "stats"},
+}
 CELERY_BEAT_SCHEDULE.update({
     "delivery-scan-overdue": {"task": "delivery.tasks.scan_overdue",
                               "schedule": crontab(minute=0, hour="7-17", day_of_week="1-5")},
@@ -222,6 +241,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
+    # Client addresses for throttling come from REMOTE_ADDR unless the deployment declares how
+    # many proxies append to X-Forwarded-For (a client could otherwise forge the header).
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min", "auth_token": "20/min"},
 }
 SPECTACULAR_SETTINGS = {

@@ -40,7 +40,7 @@ def test_worker_sends_the_registration_code(client, settings):
     }
     celery = str(Path(sys.executable).with_name("celery"))
     worker = subprocess.Popen(
-        [celery, "-A", "portal", "worker", "--pool=solo", "-Q", "celery",
+        [celery, "-A", "portal", "worker", "--pool=solo",
          "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )

@@ -48,7 +48,7 @@ def worker(settings):
                         "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
     celery = str(Path(sys.executable).with_name("celery"))
     process = subprocess.Popen(
-        [celery, "-A", "portal", "worker", "--pool=solo", "-Q", "celery,documents",
+        [celery, "-A", "portal", "worker", "--pool=solo",
          "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )

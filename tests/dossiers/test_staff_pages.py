@@ -136,3 +136,19 @@ def test_answers_read_as_labels_dates_and_yes_no():
         "gioi_tinh": "nam", "ngay_sinh": "2026-11-01", "lien_thong": False, "ghi_chu": None})
     assert answers(dossier) == [("Giới tính", "Nam"), ("Ngày sinh", "01/11/2026"),
                                 ("Liên thông", "Không"), ("Ghi chú", "–")]
+
+
+def test_tab_counts_follow_every_transition(clerk_client, submitted):
+    import re
+
+    def counts():
+        page = clerk_client.get("/can-bo/ho-so/").content.decode()
+        return {key: int(value) for key, value in
+                re.findall(r'class="count-([a-z-]+)">(\d+)<', page)}
+
+    assert counts()["cho-tiep-nhan"] == 1
+    response = clerk_client.post(f"/can-bo/ho-so/{submitted.code}/thao-tac/",
+                                 {"action": "receive", "note": "", "version": submitted.version})
+    assert response.status_code == 302
+    after = counts()
+    assert (after["cho-tiep-nhan"], after["dang-xu-ly"]) == (0, 1)
