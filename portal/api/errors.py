@@ -19,6 +19,10 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         code, message = "invalid", "Dữ liệu không hợp lệ."
         details = response.data
+    elif isinstance(exc, exceptions.Throttled):
+        code, details = "throttled", {"retry_after_seconds": exc.wait}
+        message = (f"Quá nhiều yêu cầu. Vui lòng thử lại sau {int(exc.wait or 0) + 1} giây."
+                   if exc.wait is not None else "Quá nhiều yêu cầu. Vui lòng thử lại sau.")
     else:
         detail = getattr(exc, "detail", None)
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"

@@ -7,6 +7,8 @@ import json
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
@@ -43,13 +45,25 @@ def fuzz(headers: dict[str, str], examples: int) -> list[str]:
             @hypothesis_settings(max_examples=examples, deadline=None, database=None,
                                  suppress_health_check=list(HealthCheck))
             def run(case):
-                assert_structured(case.call(headers=headers), label)
+                assert_structured(case.call(headers=headers),
+                                  f"{label} body={case.body!r} query={case.query!r}"[:800])
 
             return run
 
         make_run(operation.as_strategy(), label)()
         checked.append(label)
     return checked
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Schemathesis calls the WSGI app directly; like Django's test client, keep the request
+    signals from closing the database connection that holds the test's transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

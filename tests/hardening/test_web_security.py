@@ -75,3 +75,21 @@ def test_production_mode_sends_hsts_and_secure_cookies():
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["31536000", "True", "True", "True"]
+
+
+@pytest.mark.parametrize(("method", "url", "payload"), [
+    ("get", "/api/v1/stats/figures/?unit=%00", None),
+    ("get", "/thu-tuc/?q=kh%00ai", None),
+    ("post", "/api/v1/auth/token/", '{"identifier": "a\\u0000", "password": "x"}'),
+    ("post", "/tai-khoan/dang-nhap/", {"username": "a\x00b", "password": "x"}),
+])
+def test_nul_characters_are_refused_cleanly(client, method, url, payload):
+    if method == "get":
+        response = client.get(url)
+    elif isinstance(payload, str):
+        response = client.post(url, payload, content_type="application/json")
+    else:
+        response = client.post(url, payload)
+    assert response.status_code == 400
+    if url.startswith("/api/"):
+        assert response.json()["error"]["code"] == "invalid_characters"
