@@ -99,8 +99,10 @@ def main() -> None:
         "|---|---|---|---|---|\n"
         f"| {len(ids)} | {enqueued:.2f} | {elapsed:.2f} | {rate:.0f} | > 200 |\n\n"
         "Each task locks the dossier row, creates the pickup appointment, records the "
-        "citizen-visible `schedule_pickup` transition and enqueues its notification and the "
-        "pickup-slip PDF (on the `documents` queue, not consumed here).\n"
+        "citizen-visible `schedule_pickup` transition and enqueues its notification, the "
+        "statistics refresh and the pickup-slip PDF on their own queues (`notifications`, "
+        "`stats`, `documents`), which other worker processes serve; this worker serves the "
+        "routing queue only.\n"
     )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "route_results.md").write_text(text, encoding="utf-8")

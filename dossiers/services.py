@@ -132,10 +132,11 @@ def _record(
         from .tasks import notify_citizen
 
         enqueue_on_commit(notify_citizen, entry.pk)
-    # Before and after the commit: a count cached in between is dropped by the second touch.
-    touched = (dossier.current_unit_id, entry.unit_id, entry.to_unit_id)
-    queue_touch(touched)
-    transaction.on_commit(lambda: queue_touch(touched))
+    if from_state != dossier.state or entry.to_unit_id:
+        # Before and after the commit: a count cached in between is dropped by the second touch.
+        touched = (dossier.current_unit_id, entry.unit_id, entry.to_unit_id)
+        queue_touch(touched)
+        transaction.on_commit(lambda: queue_touch(touched))
     transaction.on_commit(lambda: dossier_transitioned.send_robust(
         sender=Dossier, transition_id=entry.pk, dossier_id=dossier.pk, action=action,
         to_state=dossier.state,

@@ -186,7 +186,11 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Tasks record their outcome in the database; nothing reads Celery results, so none are stored.
+CELERY_TASK_IGNORE_RESULT = True
+# With late acknowledgement a prefetched message is redelivered if its worker dies, so a small
+# prefetch is safe and saves a broker round trip per task.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 4
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
