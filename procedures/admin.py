@@ -256,6 +256,36 @@ class ProcedureAdmin(admin.ModelAdmin):
         (_("Thông tin"), {"fields": ("description", "legal_basis", "owner_unit")}),
     )
 
+    # A district admin configures the procedures of its own units; the city-wide catalogue
+    # (no owner unit) and other districts' procedures are visible to it but read-only.
+    def _managed_units(self, request):
+        from accounts.selectors import staff_manageable_units
+
+        return staff_manageable_units(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None or request.user.is_superuser:
+            return allowed
+        return obj.owner_unit_id is not None and self._managed_units(request).filter(
+            pk=obj.owner_unit_id).exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj) and super().has_delete_permission(
+            request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner_unit" and not request.user.is_superuser:
+            kwargs["queryset"] = self._managed_units(request)
+            kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_autocomplete_fields(self, request):
+        fields = super().get_autocomplete_fields(request)
+        if not request.user.is_superuser:
+            return tuple(f for f in fields if f != "owner_unit")
+        return fields
+
     @admin.display(description=_("Xem trước"))
     def preview_link(self, obj: Procedure) -> str:
         url = reverse("admin:procedures_procedure_preview", args=[obj.pk])

@@ -150,3 +150,38 @@ def test_admin_import_page_reports_every_error(admin_client_2fa):
 def test_anonymous_cannot_reach_admin(client):
     response = client.get(ADD_URL)
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_district_admin_configures_only_its_own_procedures(client, django_user_model):
+    from accounts.models import StaffAssignment
+    from accounts.services import district_admin_group
+    from accounts.testing import login_verified
+    from tests.factories import make_unit_tree
+
+    units = make_unit_tree()
+    admin_user = django_user_model.objects.create_user("qt.camle", password="x", is_staff=True)
+    StaffAssignment.objects.create(user=admin_user, unit=units["district"],
+                                   role="district_admin")
+    admin_user.groups.add(district_admin_group())
+    login_verified(client, admin_user)
+
+    mine = make_procedure(code="1.000001")
+    Procedure.objects.filter(pk=mine.pk).update(owner_unit=units["district"])
+    theirs = make_procedure(code="1.000002")
+    Procedure.objects.filter(pk=theirs.pk).update(owner_unit=units["other_district"])
+    citywide = make_procedure(code="1.000003")
+
+    def editable(procedure):
+        page = client.get(f"/admin/procedures/procedure/{procedure.pk}/change/")
+        assert page.status_code == 200
+        return 'name="name"' in page.content.decode()
+
+    assert editable(mine)
+    assert not editable(theirs) and not editable(citywide)
+    data = form_data(owner_unit=str(units["other_district"].pk))
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 200  # another district's unit is not a valid choice
+    assert not Procedure.objects.filter(code="1.004873").exists()
+    response = client.post(ADD_URL, form_data(owner_unit=str(units["district"].pk)))
+    assert response.status_code == 302
+    assert Procedure.objects.get(code="1.004873").owner_unit == units["district"]
