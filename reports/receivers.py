@@ -7,7 +7,14 @@ from __future__ import annotations
 from portal.tasks import enqueue_on_commit
 
 
-def on_dossier_transitioned(sender, *, dossier_id: int, **kwargs) -> None:
+# Routing events change no figure (a return by post or at the desk is counted when the result
+# is handed over), so they do not cost a refresh.
+UNCOUNTED_ACTIONS = frozenset({"schedule_pickup", "ship", "remind_pickup"})
+
+
+def on_dossier_transitioned(sender, *, dossier_id: int, action: str = "", **kwargs) -> None:
     from .tasks import stats_refresh_dossier
 
+    if action in UNCOUNTED_ACTIONS:
+        return
     enqueue_on_commit(stats_refresh_dossier, dossier_id)
