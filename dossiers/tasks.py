@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import smtplib
 
 from celery import shared_task
@@ -80,3 +81,26 @@ def notify_citizen(self, transition_id: int) -> str:
         notice.sent_at = timezone.now()
         notice.save(update_fields=["sent_at"])
     return "sent"
+
+
+@shared_task
+def sweep_notices(limit: int = 2000, older_than_seconds: int = 60, within_days: int = 7) -> int:
+    """Re-enqueues the notices the database says are owed: a citizen-visible transition with no
+    sent notice (its task was lost with the broker or a killed worker). Sending is idempotent,
+    so a notice that is merely slow is not sent twice."""
+    from django.db.models import Q
+
+    from portal.tasks import enqueue
+
+    now = timezone.now()
+    owed = (DossierTransition.objects
+            .filter(action__in=CITIZEN_VISIBLE_ACTIONS,
+                    created_at__lte=now - datetime.timedelta(seconds=older_than_seconds),
+                    created_at__gte=now - datetime.timedelta(days=within_days))
+            .exclude(notice__sent_at__isnull=False)
+            .exclude(Q(dossier__applicant_phone="") & Q(dossier__applicant_email=""))
+            .order_by("pk").values_list("pk", flat=True)[:limit])
+    count = 0
+    for transition_id in owed:
+        count += enqueue(notify_citizen, transition_id)
+    return count

@@ -200,6 +200,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
                                     "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A task held by a worker that died is handed to another worker after this long (Redis has no
+# acknowledgement timeout of its own); every task is idempotent, so a slow one running twice
+# changes nothing.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 CELERY_BEAT_SCHEDULE: dict = {}
 # Slow or bulky work has its own queue so that it never delays result routing: PDFs,
 # notifications to citizens and statistics refreshes. A worker started without ``-Q`` serves
@@ -221,6 +225,8 @@ CELERY_BEAT_SCHEDULE.update({
                                 "schedule": crontab(minute="*/5")},
     "delivery-sweep-documents": {"task": "delivery.tasks.sweep_documents",
                                  "schedule": crontab(minute="*/10")},
+    "dossiers-sweep-notices": {"task": "dossiers.tasks.sweep_notices",
+                               "schedule": crontab(minute="*/5")},
 })
 # Statistics: the rollups follow every transition; a nightly rebuild repairs anything a broker
 # outage dropped (and payments confirmed without a transition).

@@ -11,7 +11,17 @@ from accounts.testing import login_verified
 from tests.factories import make_procedure, make_unit_tree
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
 
 
 def pdf(name: str = "giay.pdf", content: bytes = PDF) -> SimpleUploadedFile:

@@ -67,3 +67,22 @@ def test_citizen_is_notified_once_after_commit(submitted, clerk,
     assert notify_citizen(entry.pk) == "already_sent"
     assert len(sms.outbox) == 1
     assert DossierNotice.objects.get(transition=entry).recipient_masked.startswith("+84")
+
+
+def test_sweep_resends_notices_lost_with_the_broker(submitted, clerk):
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError
+
+    from dossiers.tasks import notify_citizen, sweep_notices
+
+    sms.outbox.clear()
+    with mock.patch.object(notify_citizen, "apply_async",
+                           side_effect=OperationalError("Connection refused")):
+        dossier = dossier_receive(dossier=submitted, acting_user=clerk)
+    assert sms.outbox == []
+    assert sweep_notices(older_than_seconds=0) >= 1
+    assert any(dossier.code in message["body"] for message in sms.outbox)
+    sent = len(sms.outbox)
+    sweep_notices(older_than_seconds=0)
+    assert len(sms.outbox) == sent  # nothing owed any more, nothing sent twice
