@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import secrets
 import subprocess
 import sys
 import time
@@ -63,7 +64,10 @@ def main() -> None:
         for i in range(args.n)], batch_size=1000)
     ids = [d.pk for d in dossiers]
 
-    env = os.environ | {"DJANGO_SETTINGS_MODULE": "portal.settings", "LOG_LEVEL": "WARNING"}
+    # The worker runs as in production: no debug cursor wrappers, persistent DB connections.
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": "portal.settings", "LOG_LEVEL": "WARNING",
+                        "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
+                        "DJANGO_ALLOWED_HOSTS": "localhost", "DATABASE_CONN_MAX_AGE": "60"}
     celery = str(Path(sys.executable).with_name("celery"))
     worker = subprocess.Popen(
         [celery, "-A", "portal", "worker", f"--pool={args.pool}",
