@@ -210,6 +210,8 @@ def filing_payloads() -> list[dict]:
                      if d.get("mandatory")]
         if not 1 <= len(documents) <= 2:
             continue
+        if any(fee.get("amount", 0) > 0 for fee in version.document.get("fees") or []):
+            continue  # a level-4 fee must be paid online before reception; not in this mix
         data = {}
         for spec in version.document.get("fields") or []:
             if not spec.get("required"):

@@ -90,10 +90,8 @@ def receipts(start: datetime.datetime, end: datetime.datetime) -> list[str]:
         generated = apps.get_model("delivery", "GeneratedDocument")
     pdfs = {}
     if generated is not None:
-        keys = {f"dossier:{pk}": pk for pk in ids}
-        for key, created in (generated.objects.filter(subject_key__in=list(keys))
-                             .values_list("subject_key", "created_at")):
-            pk = keys[key]
+        for pk, created in (generated.objects.filter(dossier_id__in=ids, kind="receipt")
+                            .values_list("dossier_id", "created_at")):
             pdfs[pk] = min(created, pdfs.get(pk, created))
     if pdfs:
         rendered = [(pdfs[pk] - submitted[pk]).total_seconds() for pk in pdfs]
