@@ -88,8 +88,36 @@ def demo_dossiers(*, citizen, clerk, ward, codes=("1.001193", "1.004873")) -> li
                                    upload=SimpleUploadedFile(f"{spec['key']}.pdf", _PDF))
             dossier = dossier_submit(dossier=dossier, acting_user=citizen)
             if index == 1 and clerk is not None:
+                _pay_through_the_sandbox(dossier)
                 dossier = dossier_receive(dossier=dossier, acting_user=clerk)
             made.append(dossier.code)
         except DossierError:
             continue
     return made
+
+
+def _pay_through_the_sandbox(dossier) -> None:
+    """The level-4 fee, paid the way a citizen pays: a payment, then the gateway's signed
+    callback (the sandbox gateway signs it as the real one would)."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from django.utils import timezone
+
+    from delivery.payments.sandbox import SandboxGateway
+    from delivery.services import payment_create, payment_handle_callback
+
+    from .services import dossier_record_payment, fee_outstanding
+
+    amount = fee_outstanding(dossier)
+    if not amount:
+        return
+    gateway = SandboxGateway()
+    payment, url = payment_create(dossier_id=dossier.pk, amount=amount, gateway=gateway,
+                                  description=f"Lệ phí hồ sơ {dossier.code}")
+    request_params = dict(parse_qsl(urlsplit(url).query))
+    payment_handle_callback(gateway=gateway, params=gateway.result_params(
+        request_params, paid=True, transaction_no=f"DEMO{payment.pk:06d}", at=timezone.now()))
+    # The confirmation is applied after commit by a task; the demo runs in one transaction and
+    # receives the dossier right away, so it applies it now (the task then finds it done).
+    dossier_record_payment(dossier_id=dossier.pk, amount=amount, order_ref=payment.order_ref)
+
