@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from portal.tasks import enqueue_on_commit
 
-
 # Routing events change no figure (a return by post or at the desk is counted when the result
 # is handed over), so they do not cost a refresh.
 UNCOUNTED_ACTIONS = frozenset({"schedule_pickup", "ship", "remind_pickup"})
