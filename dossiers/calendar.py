@@ -85,3 +85,24 @@ def due_date_for(received_at: datetime.datetime, processing_days: int) -> dateti
             return add_working_days(day, 1)
         return day
     return add_working_days(day, processing_days)
+
+
+class WorkingDays:
+    """working_days_between for many dates with one read of the calendar exceptions."""
+
+    def __init__(self, start: datetime.date, end: datetime.date) -> None:
+        exceptions = _exceptions(start, end)
+        self._ordinal: dict[datetime.date, int] = {}
+        count, day = 0, start
+        while day <= end:
+            count += _is_working(day, exceptions)
+            self._ordinal[day] = count
+            day += datetime.timedelta(days=1)
+
+    def between(self, a: datetime.date, b: datetime.date) -> int:
+        """Working days in (a, b], like working_days_between."""
+        if a in self._ordinal and b in self._ordinal:
+            return self._ordinal[b] - self._ordinal[a]
+        return working_days_between(a, b)
+
+    __call__ = between

@@ -17,12 +17,13 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from dossiers.calendar import WorkingDays
 from dossiers.constants import OPEN_STATES
 from dossiers.models import Dossier
 from units.models import Unit
 
 from .models import COUNTERS, HISTOGRAM, Grain, StatRollup
-from .services import WorkingDays, month_end, month_start
+from .services import month_end, month_start
 
 SUMS = {name: Sum(name, default=0) for name in COUNTERS}
 

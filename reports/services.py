@@ -135,27 +135,7 @@ def _facts_for(dossiers: list[dict], versions: VersionInfo, workdays) -> list[di
     return facts
 
 
-class WorkingDays:
-    """working_days_between for many dates with one read of the calendar exceptions."""
 
-    def __init__(self, start: datetime.date, end: datetime.date) -> None:
-        # dossiers.calendar has no public bulk reader yet; reuse its exception table and
-        # holiday rules rather than copying them.
-        exceptions = calendar._exceptions(start, end)
-        self._ordinal: dict[datetime.date, int] = {}
-        count, day = 0, start
-        while day <= end:
-            count += calendar._is_working(day, exceptions)
-            self._ordinal[day] = count
-            day += datetime.timedelta(days=1)
-
-    def between(self, a: datetime.date, b: datetime.date) -> int:
-        """Working days in (a, b], like dossiers.calendar.working_days_between."""
-        if a in self._ordinal and b in self._ordinal:
-            return self._ordinal[b] - self._ordinal[a]
-        return calendar.working_days_between(a, b)
-
-    __call__ = between
 
 
 # --- rollups -------------------------------------------------------------------------------
@@ -325,8 +305,9 @@ def stats_rebuild(*, chunk: int = 20_000, verbose: bool = False, facts: bool = T
     versions = VersionInfo()
     if bounds["a"]:
         last = max(x for x in (bounds["b"], bounds["c"]) if x)
-        workdays = WorkingDays(timezone.localdate(bounds["a"]) - datetime.timedelta(days=1),
-                               timezone.localdate(last) + datetime.timedelta(days=1))
+        workdays = calendar.WorkingDays(
+            timezone.localdate(bounds["a"]) - datetime.timedelta(days=1),
+            timezone.localdate(last) + datetime.timedelta(days=1))
     else:
         workdays = calendar.working_days_between
     with transaction.atomic():
