@@ -13,7 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import staff_units
+from accounts.selectors import user_holds_role_at
 from portal.tasks import enqueue_on_commit
 from procedures.constants import DeliveryMethod, FieldType, ServiceLevel
 from procedures.forms import build_filing_form_class
@@ -103,10 +103,9 @@ def _check(dossier: Dossier, action: str, user, note: str = "") -> None:
 
 def staff_may_act(user, unit: Unit, roles) -> bool:
     """The user holds one of ``roles`` in ``unit`` or one of its ancestors."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None:
         return False
-    ids = path_ids(unit)
-    return any(staff_units(user, role).filter(pk__in=ids).exists() for role in roles)
+    return user_holds_role_at(user, path_ids(unit), roles)
 
 
 def _display(user) -> str:
