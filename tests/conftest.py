@@ -10,14 +10,20 @@ def _fast_and_isolated(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _celery_in_process_unless_worker_test(request):
+def _celery_in_process_unless_worker_test(request, settings):
     """Tasks run in-process, as in the embedded default, even when REDIS_URL is set; tests
-    marked ``celery_worker`` go through the real broker and a real worker process instead."""
+    marked ``celery_worker`` go through the real broker and a real worker process instead.
+
+    Celery reads its configuration through the Django settings with the ``CELERY_`` prefix
+    first, so the Django setting is what decides (``app.conf.task_always_eager = …`` alone is
+    shadowed by it on Celery 5.6); both are set so either lookup agrees."""
     from portal.celery import app
 
     eager = request.node.get_closest_marker("celery_worker") is None
+    settings.CELERY_TASK_ALWAYS_EAGER = eager
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = eager
+    assert app.conf.task_always_eager is eager
     yield
     app.conf.task_always_eager = previous
 
