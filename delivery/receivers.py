@@ -9,7 +9,7 @@ from dossiers.models import DossierSlip
 from portal.tasks import enqueue
 
 from .contexts import SLIP_DOCUMENT_KIND
-from .tasks import apply_payment, render_dossier_document, route_result
+from .tasks import apply_payment, render_dossier_document, route_result, route_results
 
 SLIP_ACTIONS = frozenset({Action.RECEIVE, Action.REQUEST_SUPPLEMENT, Action.REFUSE_RECEPTION,
                           Action.REFUSE, Action.APOLOGIZE})
@@ -17,7 +17,7 @@ SLIP_ACTIONS = frozenset({Action.RECEIVE, Action.REQUEST_SUPPLEMENT, Action.REFU
 
 def on_dossier_transitioned(sender, *, transition_id, dossier_id, action, to_state, **kwargs):
     if action == Action.MARK_RESULT_READY:
-        enqueue(route_result, dossier_id)
+        enqueue(route_results, dossier_id)
     elif action in SLIP_ACTIONS:
         slip = (DossierSlip.objects.filter(transition_id=transition_id)
                 .values_list("pk", "kind").first())

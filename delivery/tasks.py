@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime
 import logging
+import random
 
 from celery import shared_task
+from celery_batches import Batches
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
@@ -37,12 +39,63 @@ def route_result(self, dossier_id: int) -> str:
     return workflow.route(dossier_id=dossier_id)
 
 
+ROUTE_BATCH_SIZE = 200
+
+
+@shared_task(base=Batches, flush_every=ROUTE_BATCH_SIZE, flush_interval=0.25)
+def route_results(requests) -> dict[int, str]:
+    """``route_result`` for the messages a worker has buffered (celery-batches): each message
+    is one dossier, ``route_results.delay(dossier_id)``; the worker hands them over in pages of
+    up to ``ROUTE_BATCH_SIZE`` (or every 0.25 s), routed with bulk writes.
+
+    A transient failure re-sends each dossier of the page with exponential backoff (the page's
+    messages are acknowledged with it); a dossier that gives up after ``max_retries``, or a
+    message lost with the broker, is found again by ``sweep_unrouted``."""
+    attempts: dict[int, int] = {}
+    for request in requests:
+        dossier_id = int(request.args[0])
+        attempts[dossier_id] = max(attempts.get(dossier_id, 0),
+                                   int(request.kwargs.get("attempt", 0)))
+    try:
+        return workflow.route_many(dossier_ids=list(attempts))
+    except TRANSIENT:
+        logger.warning("routing %d dossiers failed; retrying each with backoff", len(attempts),
+                       exc_info=True)
+        for dossier_id, attempt in attempts.items():
+            if attempt >= RETRY["max_retries"]:
+                logger.error("routing dossier %s gave up after %d attempts; the sweep will "
+                             "retry it", dossier_id, attempt)
+                continue
+            countdown = random.uniform(0, min(RETRY["retry_backoff_max"], 2 ** attempt))
+            try:
+                route_results.apply_async(args=(dossier_id,), kwargs={"attempt": attempt + 1},
+                                          countdown=countdown)
+            except Exception:  # the broker is down too: sweep_unrouted will find it
+                logger.warning("could not re-enqueue routing of %s", dossier_id, exc_info=True)
+        return {}
+
+
 @shared_task(bind=True, **RETRY)
 def render_dossier_document(self, kind: str, dossier_id: int, slip_id: int | None = None
                             ) -> int | None:
     document = workflow.dossier_document_render(kind=kind, dossier_id=dossier_id,
                                                 slip_id=slip_id)
     return document.pk if document else None
+
+
+@shared_task(bind=True, **RETRY)
+def render_dossier_documents(self, kind: str, dossier_ids: list[int]) -> int:
+    """One kind of document (pickup slips) for a page of dossiers in one message; a retry
+    renders only those not stored yet."""
+    done = set(GeneratedDocument.objects.filter(kind=kind, dossier_id__in=dossier_ids)
+               .values_list("dossier_id", flat=True))
+    rendered = 0
+    for dossier_id in dossier_ids:
+        if dossier_id in done:
+            continue
+        document = workflow.dossier_document_render(kind=kind, dossier_id=dossier_id)
+        rendered += document is not None
+    return rendered
 
 
 @shared_task(bind=True, **RETRY)
@@ -73,7 +126,7 @@ def sweep_unrouted(self, limit: int = 5000) -> int:
                .filter(~Exists(shipment) | Exists(settled))
                .values_list("pk", flat=True)[:limit])
     for dossier_id in ids:
-        enqueue(route_result, dossier_id)
+        enqueue(route_results, dossier_id)
     return len(ids)
 
 

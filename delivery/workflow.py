@@ -22,6 +22,7 @@ from dossiers.exceptions import DossierInvalid, NotPermitted
 from dossiers.models import Dossier, DossierSlip
 from dossiers.services import (
     dossier_record_event,
+    dossier_record_events,
     dossier_record_payment,
     dossier_return_result,
     fee_lines,
@@ -114,8 +115,8 @@ def route(*, dossier_id: int) -> str:
             return "skipped"
         if PickupAppointment.objects.filter(dossier_id=dossier_id).exists():
             return "at_desk"
-        if dossier.delivery_method != DeliveryMethod.POSTAL or not dossier.delivery_address:
-            _schedule_pickup(dossier, reason=PickupReason.CHOSEN)
+        if _to_desk(dossier):
+            _schedule_pickups([dossier], reason=PickupReason.CHOSEN)
             return "scheduled"
         shipment = Shipment.objects.filter(idempotency_key=shipment_key(dossier_id)).first()
         if shipment is None:
@@ -129,27 +130,72 @@ def route(*, dossier_id: int) -> str:
             return "returned"
         if (shipment.status == ShipmentStatus.FAILED
                 and shipment.attempts >= settings.POSTAL_MAX_ATTEMPTS):
-            _schedule_pickup(dossier, reason=PickupReason.POSTAL_FAILED)
+            _schedule_pickups([dossier], reason=PickupReason.POSTAL_FAILED)
             return "fallback"
         return "in_transit"
 
 
-def _schedule_pickup(dossier: Dossier, *, reason: str) -> PickupAppointment:
-    unit = dossier.receiving_unit
+def route_many(*, dossier_ids: list[int]) -> dict[int, str]:
+    """``route`` for a batch of dossiers, with the same outcomes and guarantees.
+
+    Desk pickups, the bulk of ready results, are scheduled together: one transaction locks
+    the page of dossiers (in id order, so concurrent batches cannot deadlock) and inserts the
+    appointments and events in bulk. Postal results go one by one through ``route``: each
+    talks to the postal provider and must not hold the other rows' locks meanwhile."""
+    ids = sorted(set(dossier_ids))
+    outcomes: dict[int, str] = {}
+    with transaction.atomic():
+        dossiers = list(
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("receiving_unit", "current_unit", "procedure", "procedure_version")
+            .filter(pk__in=ids, state=DossierState.RESULT_READY).order_by("pk"))
+        at_desk = set(PickupAppointment.objects.filter(dossier_id__in=[d.pk for d in dossiers])
+                      .values_list("dossier_id", flat=True))
+        desk = [d for d in dossiers if d.pk not in at_desk and _to_desk(d)]
+        _schedule_pickups(desk, reason=PickupReason.CHOSEN)
+        outcomes.update(dict.fromkeys(at_desk, "at_desk"))
+        outcomes.update(dict.fromkeys((d.pk for d in desk), "scheduled"))
+    for dossier_id in ids:
+        if dossier_id not in outcomes:
+            outcomes[dossier_id] = route(dossier_id=dossier_id)
+    return outcomes
+
+
+def _to_desk(dossier: Dossier) -> bool:
+    return dossier.delivery_method != DeliveryMethod.POSTAL or not dossier.delivery_address
+
+
+def _schedule_pickups(dossiers: list[Dossier], *, reason: str) -> list[PickupAppointment]:
+    """Appointments, "collect your result" events and pickup-slip PDFs for locked dossiers."""
+    if not dossiers:
+        return []
     earliest = calendar.add_working_days(timezone.localdate(), 1)
-    appointment = PickupAppointment.objects.create(
-        dossier_id=dossier.pk, unit=unit, address=unit.address or unit.name,
-        opening_hours=unit.opening_hours, earliest_date=earliest, reason=reason,
-    )
-    note = _("Mời ông/bà nhận kết quả tại %(place)s từ ngày %(day)s (%(hours)s). "
-             "Mang theo căn cước công dân.") % {
-        "place": appointment.address, "day": earliest.strftime("%d/%m/%Y"),
-        "hours": appointment.opening_hours}
-    if reason == PickupReason.POSTAL_FAILED:
-        note = _("Bưu chính không phát được kết quả. ") + note
-    dossier_record_event(dossier=dossier, action=Action.SCHEDULE_PICKUP, note=note, locked=True)
-    _render_on_commit(DocumentKind.PICKUP_SLIP, dossier.pk)
-    return appointment
+    appointments = PickupAppointment.objects.bulk_create([
+        PickupAppointment(
+            dossier_id=dossier.pk, unit=dossier.receiving_unit,
+            address=dossier.receiving_unit.address or dossier.receiving_unit.name,
+            opening_hours=dossier.receiving_unit.opening_hours, earliest_date=earliest,
+            reason=reason)
+        for dossier in dossiers
+    ])
+    events = []
+    for dossier, appointment in zip(dossiers, appointments, strict=True):
+        note = _("Mời ông/bà nhận kết quả tại %(place)s từ ngày %(day)s (%(hours)s). "
+                 "Mang theo căn cước công dân.") % {
+            "place": appointment.address, "day": earliest.strftime("%d/%m/%Y"),
+            "hours": appointment.opening_hours}
+        if reason == PickupReason.POSTAL_FAILED:
+            note = _("Bưu chính không phát được kết quả. ") + note
+        events.append((dossier, note))
+    dossier_record_events(events=events, action=Action.SCHEDULE_PICKUP)
+    if len(dossiers) == 1:
+        _render_on_commit(DocumentKind.PICKUP_SLIP, dossiers[0].pk)
+    else:
+        from .tasks import render_dossier_documents
+
+        enqueue_on_commit(render_dossier_documents, DocumentKind.PICKUP_SLIP,
+                          [dossier.pk for dossier in dossiers])
+    return appointments
 
 
 def _ship(dossier: Dossier) -> Shipment:

@@ -513,6 +513,43 @@ def dossier_record_event(*, dossier: Dossier, action: str, note: str = "",
     return _record(dossier, action=action, from_state=dossier.state, actor=None, note=note)
 
 
+def dossier_record_events(*, events: list[tuple[Dossier, str]], action: str
+                          ) -> list[DossierTransition]:
+    """``dossier_record_event`` for many dossiers in one insert (batch result routing).
+
+    The caller holds the row locks of every dossier in its open transaction; each event is a
+    system event without a state change, so no queue count moves. After the commit the
+    notices go out in one message for the page, and the ``dossier_transitioned`` signal is
+    sent per event, as for one event."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("dossier_record_events needs the caller's transaction and locks")
+    for dossier, note in events:
+        _check(dossier, action, None, note)
+    entries = DossierTransition.objects.bulk_create([
+        DossierTransition(
+            dossier=dossier, actor=None, actor_name="", action=action,
+            from_state=dossier.state, to_state=dossier.state, step=dossier.current_step,
+            step_name=(dossier.steps[dossier.current_step].get("name", "")
+                       if dossier.current_step < len(dossier.steps) else ""),
+            unit=dossier.current_unit, to_unit=None, note=note or "", due_date=dossier.due_date,
+        )
+        for dossier, note in events
+    ])
+    if action in CITIZEN_VISIBLE_ACTIONS and entries:
+        from .tasks import notify_citizens
+
+        enqueue_on_commit(notify_citizens, [entry.pk for entry in entries])
+
+    def send_signals() -> None:
+        for entry in entries:
+            dossier_transitioned.send_robust(
+                sender=Dossier, transition_id=entry.pk, dossier_id=entry.dossier_id,
+                action=action, to_state=entry.to_state)
+
+    transaction.on_commit(send_signals)
+    return entries
+
+
 # --- desk and processing transitions -----------------------------------------------------
 
 

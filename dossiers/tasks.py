@@ -46,11 +46,36 @@ def notice_text(entry: DossierTransition) -> str:
     return _("Cổng Dịch vụ công: ") + body
 
 
-@shared_task(
-    bind=True, autoretry_for=(SmsDeliveryError, smtplib.SMTPException, ConnectionError),
-    retry_backoff=True, retry_backoff_max=600, retry_jitter=True, max_retries=8,
-)
+NOTICE_RETRY = {
+    "autoretry_for": (SmsDeliveryError, smtplib.SMTPException, ConnectionError),
+    "retry_backoff": True, "retry_backoff_max": 600, "retry_jitter": True, "max_retries": 8,
+}
+
+
+@shared_task(bind=True, **NOTICE_RETRY)
 def notify_citizen(self, transition_id: int) -> str:
+    """Sends the notice of one transition once (see ``send_notice``)."""
+    return send_notice(transition_id)
+
+
+@shared_task(bind=True, **NOTICE_RETRY)
+def notify_citizens(self, transition_ids: list[int]) -> int:
+    """The notices of a page of transitions (batch result routing) in one message. Each is
+    sent once; a failure is retried for the whole page after the others were tried, and the
+    retry skips those already sent."""
+    failure = None
+    sent = 0
+    for transition_id in transition_ids:
+        try:
+            sent += send_notice(transition_id) == "sent"
+        except NOTICE_RETRY["autoretry_for"] as exc:
+            failure = exc
+    if failure is not None:
+        raise failure
+    return sent
+
+
+def send_notice(transition_id: int) -> str:
     """Sends the notice of one transition once: the notice row is unique per transition and
     locked while sending, so a retry or a duplicate delivery does nothing."""
     entry = (DossierTransition.objects.select_related("dossier").filter(pk=transition_id)

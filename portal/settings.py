@@ -179,6 +179,10 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Whole public catalogue pages for anonymous visitors (portal.pagecache), invalidated at once
+# by any catalogue change. On by default only with a shared cache: a per-process LocMemCache
+# would not see another process's invalidation. 0 turns it off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
@@ -207,11 +211,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 CELERY_BEAT_SCHEDULE: dict = {}
 # Slow or bulky work has its own queue so that it never delays result routing: PDFs,
 # notifications to citizens and statistics refreshes. A worker started without ``-Q`` serves
-# every queue below; a larger deployment runs one worker per queue.
-CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "documents", "notifications", "stats")]
+# every queue below; a larger deployment runs one worker per queue. Ready results are routed in
+# batches (``route_results``, celery-batches): the worker serving ``routing`` needs a prefetch
+# of at least a page (``-Q routing --prefetch-multiplier 256``, as in docker-compose.yml);
+# with the default prefetch it still routes everything, in smaller pages.
+CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "routing", "documents", "notifications",
+                                                 "stats")]
 CELERY_TASK_ROUTES = {
+    "delivery.tasks.route_results": {"queue": "routing"},
     "delivery.tasks.render_dossier_document": {"queue": "documents"},
+    "delivery.tasks.render_dossier_documents": {"queue": "documents"},
     "dossiers.tasks.notify_citizen": {"queue": "notifications"},
+    "dossiers.tasks.notify_citizens": {"queue": "notifications"},
     "reports.tasks.stats_refresh_dossier": {"queue": "stats"},
 }
 CELERY_BEAT_SCHEDULE.update({

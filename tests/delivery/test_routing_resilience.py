@@ -12,7 +12,13 @@ from kombu.exceptions import OperationalError
 from delivery.constants import DocumentKind, PickupReason, ShipmentStatus
 from delivery.models import GeneratedDocument, PickupAppointment, Shipment
 from delivery.postal.sandbox import SandboxPostalProvider
-from delivery.tasks import reconcile_shipments, route_result, sweep_documents, sweep_unrouted
+from delivery.tasks import (
+    reconcile_shipments,
+    route_result,
+    route_results,
+    sweep_documents,
+    sweep_unrouted,
+)
 from dossiers.constants import Action, DossierState
 from dossiers.models import DossierNotice, DossierTransition
 from dossiers.services import dossier_receive, dossier_record_payment
@@ -54,7 +60,7 @@ def test_duplicate_runs_make_one_shipment(citizen, clerk, processor, leader, pai
 
 def test_broker_down_during_result_ready_then_sweep_routes(citizen, clerk, processor, leader,
                                                            paid_procedure, units):
-    with mock.patch.object(route_result, "apply_async",
+    with mock.patch.object(route_results, "apply_async",
                            side_effect=OperationalError("Connection refused")):
         dossier = ready(paid_procedure, citizen, units, clerk, processor, leader)
     dossier.refresh_from_db()

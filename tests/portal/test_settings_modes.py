@@ -69,7 +69,7 @@ def test_production_mode_with_real_values_starts_with_secure_cookies():
     assert result.stdout.strip().endswith("true]")
 
 
-def test_docker_compose_describes_the_production_stack():
+def test_docker_compose_describes_the_production_stack(settings):
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
     assert {"web", "worker", "beat", "postgres", "redis"} <= set(services)
@@ -78,7 +78,19 @@ def test_docker_compose_describes_the_production_stack():
     assert "gunicorn" in " ".join(services["web"]["command"])
     assert "worker" in services["worker"]["command"]
     assert "beat" in services["beat"]["command"]
-    for name in ("web", "worker", "beat"):
+    # Every Celery queue is served by some worker; the routing one with a page-sized prefetch.
+    served = {}
+    for name, service in services.items():
+        command = service.get("command") or []
+        if "worker" in command and "-Q" in command:
+            for queue in command[command.index("-Q") + 1].split(","):
+                served[queue] = command
+    assert {q.name for q in settings.CELERY_TASK_QUEUES} <= set(served)
+    from delivery.tasks import ROUTE_BATCH_SIZE
+
+    prefetch = [a for a in served["routing"] if a.startswith("--prefetch-multiplier=")]
+    assert int(prefetch[0].split("=")[1]) >= ROUTE_BATCH_SIZE
+    for name in ("web", "worker", "router", "beat"):
         env = services[name]["environment"]
         assert env["DATABASE_URL"].startswith("postgres://")
         assert env["REDIS_URL"].startswith("redis://")
