@@ -162,6 +162,7 @@ class PickupAppointment(models.Model):
                               default=PickupReason.CHOSEN)
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     reminded_at = models.DateTimeField(_("đã nhắc lúc"), null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(_("số lần đã nhắc"), default=0)
     # The hand-over at the counter.
     collected_at = models.DateTimeField(_("đã trả lúc"), null=True, blank=True)
     handed_over_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

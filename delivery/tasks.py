@@ -15,6 +15,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from dossiers.constants import Action, DossierState
@@ -177,27 +178,35 @@ def reconcile_shipments(self, limit: int = 500) -> int:
 
 @shared_task(bind=True, **RETRY)
 def remind_pickups(self, limit: int = 2000) -> int:
-    """One reminder to citizens who have not collected their result after N days."""
+    """Reminds citizens of a result waiting at the desk every ``PICKUP_REMINDER_DAYS`` days
+    since the appointment (or the last reminder), at most ``PICKUP_REMINDER_MAX`` times. The
+    appointment row lock and its counter make a rerun on the same day send nothing."""
     cutoff = timezone.now() - datetime.timedelta(days=settings.PICKUP_REMINDER_DAYS)
+    due = (Q(reminded_at=None, created_at__lt=cutoff) | Q(reminded_at__lt=cutoff))
+    owed = (PickupAppointment.objects.filter(collected_at=None,
+                                             reminders_sent__lt=settings.PICKUP_REMINDER_MAX)
+            .filter(due))
     sent = 0
-    for appointment_id in (PickupAppointment.objects.filter(
-            collected_at=None, reminded_at=None, created_at__lt=cutoff)
-            .values_list("pk", flat=True)[:limit]):
+    for appointment_id in owed.values_list("pk", flat=True)[:limit]:
         with transaction.atomic():
-            appointment = (PickupAppointment.objects.select_for_update()
-                           .filter(pk=appointment_id, reminded_at=None).first())
+            appointment = owed.select_for_update().filter(pk=appointment_id).first()
             if appointment is None:
                 continue
             dossier = Dossier.objects.filter(pk=appointment.dossier_id,
                                              state=DossierState.RESULT_READY).first()
             if dossier is not None:
+                number = appointment.reminders_sent + 1
                 dossier_record_event(
                     dossier=dossier, action=Action.REMIND_PICKUP,
-                    note=f"Kết quả đang chờ ông/bà tại {appointment.address} "
-                         f"({appointment.opening_hours}).")
+                    note=_("Lần nhắc %(n)d: kết quả đang chờ ông/bà tại %(place)s "
+                           "(%(hours)s) từ ngày %(day)s.")
+                    % {"n": number, "place": appointment.address,
+                       "hours": appointment.opening_hours,
+                       "day": appointment.earliest_date.strftime("%d/%m/%Y")})
                 sent += 1
             appointment.reminded_at = timezone.now()
-            appointment.save(update_fields=["reminded_at"])
+            appointment.reminders_sent += 1
+            appointment.save(update_fields=["reminded_at", "reminders_sent"])
     return sent
 
 

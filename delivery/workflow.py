@@ -207,16 +207,26 @@ def _ship(dossier: Dossier) -> Shipment:
         receiver=Party(name=address.get("recipient_name") or dossier.applicant_name,
                        phone=address.get("recipient_phone") or dossier.applicant_phone,
                        address=address.get("one_line", "")),
-        weight_grams=settings.POSTAL_RESULT_WEIGHT_GRAMS, cod_amount=0,
+        weight_grams=settings.POSTAL_RESULT_WEIGHT_GRAMS,
+        cod_amount=postage_due_on_delivery(dossier),
         contents=(dossier.result_summary or _("Kết quả giải quyết TTHC"))[:200],
         reference=dossier.code or "",
     )
-    dossier_record_event(
-        dossier=dossier, action=Action.SHIP, locked=True,
-        note=_("Kết quả đã gửi qua bưu chính công ích, số hiệu bưu gửi %(no)s, đến %(to)s.")
-        % {"no": shipment.tracking_number, "to": address.get("one_line", "")})
+    note = (_("Kết quả đã gửi qua bưu chính công ích, số hiệu bưu gửi %(no)s, đến %(to)s.")
+            % {"no": shipment.tracking_number, "to": address.get("one_line", "")})
+    cod_amount = int(shipment.request.get("cod_amount") or 0)
+    if cod_amount:
+        note += " " + _("Cước thu khi nhận: %(amount)s đồng.") % {
+            "amount": f"{cod_amount:,}".replace(",", ".")}
+    dossier_record_event(dossier=dossier, action=Action.SHIP, locked=True, note=note)
     _render_on_commit(DocumentKind.POSTAL_LABEL, dossier.pk)
     return shipment
+
+
+def postage_due_on_delivery(dossier: Dossier) -> int:
+    """The postage the postman collects from the citizen (COD), as the procedure version the
+    dossier was filed under said; 0 when the agency pays it."""
+    return int(dossier.procedure_version.document.get("postal_postage") or 0)
 
 
 def _render_on_commit(kind: str, dossier_id: int, slip_id: int | None = None) -> None:

@@ -17,6 +17,15 @@ from units.models import Unit
 from .constants import Channel
 
 
+def postage_help(document: dict) -> str:
+    postage = int(document.get("postal_postage") or 0)
+    if not postage:
+        return _("Nhận qua bưu chính: miễn cước, cơ quan chịu cước phí.")
+    return _("Nhận qua bưu chính: ông/bà trả cước %(amount)s đồng cho nhân viên bưu chính khi "
+             "nhận kết quả (ngoài lệ phí thủ tục).") % {
+        "amount": f"{postage:,}".replace(",", ".")}
+
+
 def json_ready(data: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for key, value in data.items():
@@ -52,7 +61,8 @@ def filing_form_class(version, *, stored_documents=None, addresses=None):
         "cach_nhan_ket_qua": forms.ChoiceField(
             label=_("Cách nhận kết quả"),
             choices=[(m, DeliveryMethod(m).label) for m in methods],
-            initial=methods[0], widget=forms.RadioSelect),
+            initial=methods[0], widget=forms.RadioSelect,
+            help_text=postage_help(document) if DeliveryMethod.POSTAL in methods else ""),
         "dia_chi_nhan": forms.ModelChoiceField(
             label=_("Địa chỉ nhận kết quả qua bưu chính"), required=False,
             queryset=addresses if addresses is not None else Unit.objects.none(),

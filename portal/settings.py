@@ -346,7 +346,10 @@ PAYMENT_SANDBOX_TMN_CODE = env.str("PAYMENT_SANDBOX_TMN_CODE", default="DVCSBX01
 POSTAL_MAX_ATTEMPTS = env.int("POSTAL_MAX_ATTEMPTS", default=3)
 POSTAL_RESULT_WEIGHT_GRAMS = env.int("POSTAL_RESULT_WEIGHT_GRAMS", default=200)
 SHIPMENT_STALE_HOURS = env.int("SHIPMENT_STALE_HOURS", default=24)
+# An uncollected result is recalled to the citizen every N days, at most M times; after that
+# the appointment stays on the counter's uncollected list.
 PICKUP_REMINDER_DAYS = env.int("PICKUP_REMINDER_DAYS", default=5)
+PICKUP_REMINDER_MAX = env.int("PICKUP_REMINDER_MAX", default=3)
 
 
 def _derived_dev_secret(purpose: str) -> str:

@@ -251,7 +251,7 @@ class ProcedureAdmin(admin.ModelAdmin):
             "result_document",
         )}),
         (_("Trả kết quả và thanh toán"), {"fields": (
-            "offers_pickup", "offers_postal", "online_payment",
+            "offers_pickup", "offers_postal", "postal_postage", "online_payment",
         )}),
         (_("Thông tin"), {"fields": ("description", "legal_basis", "owner_unit")}),
     )

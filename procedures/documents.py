@@ -49,6 +49,7 @@ def procedure_to_document(procedure: Procedure) -> dict[str, Any]:
         "processing_time_note": procedure.processing_time_note,
         "result_document": procedure.result_document,
         "delivery_methods": procedure.delivery_methods,
+        "postal_postage": procedure.postal_postage,
         "online_payment": procedure.online_payment,
         "fees": [
             {"name": fee.name, "name_en": fee.name_en, "amount": fee.amount, "note": fee.note}

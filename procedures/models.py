@@ -107,6 +107,10 @@ class Procedure(BilingualMixin, models.Model):
     result_document = models.CharField(_("kết quả thực hiện"), max_length=300)
     offers_pickup = models.BooleanField(_("trả kết quả tại bộ phận một cửa"), default=True)
     offers_postal = models.BooleanField(_("trả kết quả qua bưu chính công ích"), default=False)
+    postal_postage = models.PositiveIntegerField(
+        _("cước bưu chính người dân trả khi nhận (đồng)"), default=0,
+        help_text=_("Bưu điện thu hộ (COD) khi phát kết quả tận nhà; 0 nếu cơ quan chịu cước."),
+    )
     online_payment = models.BooleanField(_("thanh toán trực tuyến"), default=False)
     status = models.CharField(
         _("trạng thái"), max_length=16, choices=ProcedureStatus.choices,

@@ -135,6 +135,7 @@ def procedure_import(*, document: Any, acting_user=None, owner_unit=None) -> Pro
         "result_document": document["result_document"],
         "offers_pickup": "pickup" in methods,
         "offers_postal": "postal" in methods,
+        "postal_postage": document.get("postal_postage", 0),
         "online_payment": document.get("online_payment", False),
     }
     procedure = Procedure.objects.select_for_update().filter(code=document["code"]).first()

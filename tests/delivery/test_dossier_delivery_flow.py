@@ -231,19 +231,47 @@ def test_documents_only_for_owner_and_unit_staff(client, citizen, other_citizen,
     assert f"/giay-to/{sheet.pk}/" in page
 
 
-def test_pickup_reminder_once(citizen, clerk, processor, leader, paid_procedure, units,
-                              settings):
+def test_pickup_reminders_repeat_every_n_days_up_to_the_maximum(
+        citizen, clerk, processor, leader, paid_procedure, units, settings):
+    from delivery.tasks import remind_pickups
+    from dossiers.models import DossierNotice
+    from dossiers.services import dossier_record_payment
+
+    settings.PICKUP_REMINDER_MAX = 2
+    dossier = submitted_dossier(paid_procedure, citizen, units)
+    dossier_record_payment(dossier_id=dossier.pk, amount=FEE, order_ref="TEST")
+    dossier = dossier_receive(dossier=dossier, acting_user=clerk)
+    dossier = finish(dossier, clerk, processor, leader)
+    appointment = PickupAppointment.objects.filter(dossier_id=dossier.pk)
+    days = settings.PICKUP_REMINDER_DAYS
+    assert remind_pickups() == 0  # not yet N days
+
+    appointment.update(created_at=timezone.now() - timedelta(days=days + 1))
+    assert remind_pickups() == 1
+    assert remind_pickups() == 0  # same day: nothing again
+    appointment.update(reminded_at=timezone.now() - timedelta(days=days - 1))
+    assert remind_pickups() == 0  # the interval runs from the last reminder
+    appointment.update(reminded_at=timezone.now() - timedelta(days=days + 1))
+    assert remind_pickups() == 1
+    appointment.update(reminded_at=timezone.now() - timedelta(days=days + 1))
+    assert remind_pickups() == 0  # PICKUP_REMINDER_MAX reached
+    assert appointment.get().reminders_sent == 2
+
+    reminders = DossierTransition.objects.filter(dossier=dossier, action=Action.REMIND_PICKUP)
+    assert [r.note.split(":")[0] for r in reminders.order_by("pk")] == ["Lần nhắc 1", "Lần nhắc 2"]
+    assert DossierNotice.objects.filter(transition__in=reminders).exclude(sent_at=None).count() == 2
+
+
+def test_a_collected_result_is_not_reminded(client, citizen, clerk, processor, leader,
+                                            paid_procedure, units, settings):
     from delivery.tasks import remind_pickups
     from dossiers.services import dossier_record_payment
 
     dossier = submitted_dossier(paid_procedure, citizen, units)
-
     dossier_record_payment(dossier_id=dossier.pk, amount=FEE, order_ref="TEST")
-    dossier = dossier_receive(dossier=dossier, acting_user=clerk)
-    dossier = finish(dossier, clerk, processor, leader)
+    dossier = finish(dossier_receive(dossier=dossier, acting_user=clerk), clerk, processor,
+                     leader)
     PickupAppointment.objects.filter(dossier_id=dossier.pk).update(
-        created_at=timezone.now() - timedelta(days=settings.PICKUP_REMINDER_DAYS + 1))
-    assert remind_pickups() == 1
+        created_at=timezone.now() - timedelta(days=settings.PICKUP_REMINDER_DAYS + 1),
+        collected_at=timezone.now())
     assert remind_pickups() == 0
-    assert DossierTransition.objects.filter(dossier=dossier,
-                                            action=Action.REMIND_PICKUP).count() == 1

@@ -80,7 +80,7 @@ def test_docker_compose_describes_the_production_stack(settings):
     assert "beat" in services["beat"]["command"]
     # Every Celery queue is served by some worker; the routing one with a page-sized prefetch.
     served = {}
-    for name, service in services.items():
+    for service in services.values():
         command = service.get("command") or []
         if "worker" in command and "-Q" in command:
             for queue in command[command.index("-Q") + 1].split(","):

@@ -25,7 +25,8 @@ def form_data(**overrides):
         "sector": str(sector.pk), "status": "published", "level": "3",
         "receiving_unit_kind": "ward", "processing_days": "3", "processing_time_note": "",
         "result_document": "Giấy xác nhận tình trạng hôn nhân", "offers_pickup": "on",
-        "description": "", "legal_basis": "Nghị định 123/2015/NĐ-CP", "owner_unit": "",
+        "postal_postage": "0", "description": "", "legal_basis": "Nghị định 123/2015/NĐ-CP",
+        "owner_unit": "",
     }
     data.update(inline("fees", [{"order": "0", "name": "Lệ phí", "amount": "5000", "note": ""}]))
     data.update(inline("fee_exemptions", []))
