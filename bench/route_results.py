@@ -67,6 +67,15 @@ def main() -> None:
         for i in range(args.n)], batch_size=1000)
     ids = [d.pk for d in dossiers]
 
+    # A backlog first (as after a broker outage or a busy afternoon), then the worker: the
+    # rate is measured from the first routed dossier to the last, so it is the worker's and
+    # not this process's publishing speed (reported separately).
+    start = time.perf_counter()
+    with app.producer_or_acquire() as producer:
+        for pk in ids:
+            route_results.apply_async(args=(pk,), producer=producer)
+    enqueued = time.perf_counter() - start
+
     # The worker runs as in production: no debug cursor wrappers, persistent DB connections.
     env = os.environ | {"DJANGO_SETTINGS_MODULE": "portal.settings", "LOG_LEVEL": "WARNING",
                         "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
@@ -78,25 +87,23 @@ def main() -> None:
          f"--prefetch-multiplier={args.prefetch_multiplier}", "--loglevel=WARNING",
          "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    routed = PickupAppointment.objects.filter(dossier_id__in=ids)
     try:
-        time.sleep(4)  # let the worker connect before the clock starts
+        deadline = time.perf_counter() + 600
+        while not (first := routed.count()):
+            if time.perf_counter() > deadline:
+                raise SystemExit("the worker routed nothing in 600 s")
+            time.sleep(0.02)
         start = time.perf_counter()
-        with app.producer_or_acquire() as producer:
-            for pk in ids:
-                route_results.apply_async(args=(pk,), producer=producer)
-        enqueued = time.perf_counter() - start
-        while True:
-            done = PickupAppointment.objects.filter(dossier_id__in=ids).count()
-            if done >= len(ids):
-                break
-            if time.perf_counter() - start > 600:
+        while (done := routed.count()) < len(ids):
+            if time.perf_counter() > deadline:
                 raise SystemExit(f"only {done}/{len(ids)} routed after 600 s")
-            time.sleep(0.05)
+            time.sleep(0.02)
         elapsed = time.perf_counter() - start
     finally:
         worker.terminate()
         worker.wait(timeout=20)
-    rate = len(ids) / elapsed
+    rate = (len(ids) - first) / elapsed
     text = (
         "# Result routing through a real worker\n\n"
         f"`bench/route_results.py -n {args.n} --pool {args.pool} "
@@ -104,7 +111,8 @@ def main() -> None:
         "on PostgreSQL + Redis "
         f"({platform.python_implementation()} {platform.python_version()}, "
         f"{os.cpu_count()} CPUs).\n\n"
-        "| dossiers | enqueue (s) | until all routed (s) | dossiers/s | target |\n"
+        "| dossiers | published by the bench (s) | first → last routed (s) | dossiers/s "
+        "| target |\n"
         "|---|---|---|---|---|\n"
         f"| {len(ids)} | {enqueued:.2f} | {elapsed:.2f} | {rate:.0f} | > 200 |\n\n"
         "One message per dossier (`route_results.delay(dossier_id)`, as `result_ready` "
