@@ -366,7 +366,7 @@ def test_worker_killed_mid_routing_and_rendering_loses_and_doubles_nothing(
 
         second = workers.start()
         wait_until(lambda: _all_routed_and_rendered(postal_ids, pickup_ids),
-                   "route, render and notify everything after the kill", timeout=60,
+                   "route, render and notify everything after the kill", timeout=180,
                    workers=workers, alive=[second], every=run_sweeps)
         time.sleep(1)  # let any duplicate still queued run: it must change nothing
         assert _all_routed_and_rendered(postal_ids, pickup_ids)
