@@ -7,9 +7,11 @@ class DeliveryConfig(AppConfig):
     verbose_name = _("Giấy tờ, thanh toán và bưu chính")
 
     def ready(self) -> None:
+        from celery import signals as celery_signals
+
         from dossiers.signals import dossier_transitioned
 
-        from . import receivers, signals
+        from . import receivers, signals, warmup
 
         dossier_transitioned.connect(receivers.on_dossier_transitioned,
                                      dispatch_uid="delivery.on_dossier_transitioned")
@@ -19,3 +21,10 @@ class DeliveryConfig(AppConfig):
                                            dispatch_uid="delivery.on_shipment_delivered")
         signals.shipment_failed.connect(receivers.on_shipment_changed,
                                         dispatch_uid="delivery.on_shipment_failed")
+        # Workers render their first slip warm (fonts, stylesheets, templates loaded up front).
+        celery_signals.worker_init.connect(warmup.on_worker_init,
+                                           dispatch_uid="delivery.warmup.worker_init")
+        celery_signals.worker_process_init.connect(warmup.on_worker_process_init,
+                                                   dispatch_uid="delivery.warmup.process_init")
+        celery_signals.worker_process_shutdown.connect(
+            warmup.on_worker_process_shutdown, dispatch_uid="delivery.warmup.process_shutdown")
