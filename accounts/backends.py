@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.backends import ModelBackend
 
 from .models import User
-from .selectors import user_by_identifier
+from .selectors import load_guard_facts, user_by_identifier
 
 
 class IdentifierBackend(ModelBackend):
@@ -20,3 +20,9 @@ class IdentifierBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The signed-in user of a session, with the facts every request of theirs checks
+        (selectors.load_guard_facts): two queries instead of up to five."""
+        user = super().get_user(user_id)
+        return load_guard_facts(user) if user is not None else None

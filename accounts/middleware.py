@@ -22,8 +22,7 @@ from django.utils.translation import gettext as _
 
 from portal.api.errors import error_response
 
-from .models import StaffAssignment
-from .selectors import has_otp_device
+from .selectors import has_otp_device, staff_assignment_flags
 
 OTP_EXEMPT_URL_NAMES = frozenset({"otp_verify", "otp_enroll", "logout"})
 EXEMPT_PREFIXES = ("/static/", "/media/", "/i18n/", "/healthz", "/favicon.ico")
@@ -44,14 +43,21 @@ def _otp_exempt(request) -> bool:
 
 
 # Renewing the idle timeout writes the session row; once a minute is enough for a sliding
-# window of half an hour or more, and keeps ordinary page views free of writes.
+# window of half an hour or more, and keeps ordinary page views free of writes. Longer windows
+# renew once per hundredth of the window (about 5 minutes of a citizen's 8 hours): a session
+# then ends at most 1% before its idle time is up.
 SESSION_RENEW_EVERY_SECONDS = 60
+
+
+def renew_interval(idle_seconds: int) -> int:
+    return max(SESSION_RENEW_EVERY_SECONDS, idle_seconds // 100)
 
 
 def _slide_expiry(session, idle_seconds: int) -> None:
     now = int(time.time())
     renewed_at = session.get("_renewed_at", 0)
-    if session.get_expiry_age() != idle_seconds or now - renewed_at >= SESSION_RENEW_EVERY_SECONDS:
+    if (session.get_expiry_age() != idle_seconds
+            or now - renewed_at >= renew_interval(idle_seconds)):
         session.set_expiry(idle_seconds)
         session["_renewed_at"] = now
 
@@ -69,23 +75,22 @@ class AccountGuardMiddleware:
         return self.get_response(request)
 
     def _check(self, request, user):
-        flags = list(StaffAssignment.objects.filter(user_id=user.pk)
-                     .values_list("is_active", flat=True))
-        if flags and not any(flags) and not user.is_superuser:
+        has_assignment, has_active_assignment = staff_assignment_flags(user)
+        if has_assignment and not has_active_assignment and not user.is_superuser:
             logout(request)
             if _is_api(request):
                 return error_response("account_inactive",
                                       _("Tài khoản đã bị vô hiệu hóa."), 401)
             messages.warning(request, _("Tài khoản cán bộ của bạn đã bị vô hiệu hóa."))
             return redirect(settings.LOGIN_URL)
-        is_staff_member = user.is_staff or any(flags)
+        is_staff_member = user.is_staff or has_active_assignment
         request.is_staff_member = is_staff_member
         _slide_expiry(request.session, settings.STAFF_SESSION_IDLE_SECONDS if is_staff_member
                       else settings.CITIZEN_SESSION_IDLE_SECONDS)
-        if user.is_verified() or _otp_exempt(request):
+        if user.is_verified():
             return None
         has_device = has_otp_device(user)
-        if not (is_staff_member or has_device):
+        if not (is_staff_member or has_device) or _otp_exempt(request):
             return None
         if _is_api(request):
             return error_response(

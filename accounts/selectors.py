@@ -6,11 +6,12 @@ applies to that unit only, except a district admin's, which covers the unit's wh
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django_otp import devices_for_user
+from django_otp import device_classes, devices_for_user
 
 from portal.validators import normalize_vn_phone
 from units.models import Unit
@@ -56,7 +57,11 @@ def staff_assignments(user: User, *, role: str | None = None) -> QuerySet[StaffA
 def is_staff_member(user: User) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.is_staff or staff_assignments(user).exists())
+    if user.is_staff:
+        return True
+    if hasattr(user, "guard_is_staff_member"):  # loaded with the user (load_guard_facts)
+        return user.guard_is_staff_member
+    return staff_assignments(user).exists()
 
 
 def staff_units(user: User, role: str | None = None) -> QuerySet[Unit]:
@@ -66,13 +71,30 @@ def staff_units(user: User, role: str | None = None) -> QuerySet[Unit]:
         return Unit.objects.none()
     if user.is_superuser:
         return Unit.objects.all()
+    return Unit.objects.filter(_staff_units_query(user, role))
+
+
+def _staff_units_query(user: User, role: str | None) -> Q:
+    # The request's own user (load_guard_facts) keeps what it read for the rest of
+    # the request: a queue page asks for the same units three times.
+    request_scoped = hasattr(user, "guard_is_staff_member")
+    if request_scoped and not user.guard_is_staff_member:
+        return Q(pk__in=[])
+    memo = getattr(user, "_staff_units_memo", None) if request_scoped else None
+    if memo is not None and role in memo:
+        return memo[role]
     query = Q(pk__in=[])
     for assignment in staff_assignments(user, role=role):
         if assignment.role in SUBTREE_ROLES:
             query |= Q(path__startswith=assignment.unit.path)
         else:
             query |= Q(pk=assignment.unit_id)
-    return Unit.objects.filter(query)
+    if request_scoped:
+        if memo is None:
+            memo = {}
+            user._staff_units_memo = memo
+        memo[role] = query
+    return query
 
 
 def user_holds_role_at(user: User, unit_ids, roles) -> bool:
@@ -115,4 +137,56 @@ def confirmed_devices(user: User) -> list:
 
 
 def has_otp_device(user: User) -> bool:
+    if hasattr(user, "guard_has_device"):  # loaded by load_guard_facts
+        return user.guard_has_device
     return bool(confirmed_devices(user))
+
+
+@functools.cache
+def _guard_facts_sql() -> str:
+    """One statement, four EXISTS: any staff assignment, an active one, an active one in an
+    active unit, a confirmed two-factor device of any kind. Plain SQL (the same on SQLite and
+    PostgreSQL): built by the ORM, the subqueries cost more to compile than to run."""
+    from django.db import connection
+
+    from units.models import Unit
+
+    quote = connection.ops.quote_name
+    assignments, units = quote(StaffAssignment._meta.db_table), quote(Unit._meta.db_table)
+    devices = " OR ".join(
+        f"EXISTS (SELECT 1 FROM {quote(model._meta.db_table)} d "  # noqa: S608 - model names
+        f"WHERE d.{quote(model._meta.get_field('user').column)} = %(user)s "
+        f"AND d.{quote(model._meta.get_field('confirmed').column)})"
+        for model in device_classes()) or "0 = 1"
+    # Identifiers from model metadata, quoted; the user id is a query parameter.
+    return (f"SELECT EXISTS (SELECT 1 FROM {assignments} a WHERE a.user_id = %(user)s), "  # noqa: S608
+            f"EXISTS (SELECT 1 FROM {assignments} a WHERE a.user_id = %(user)s "
+            f"AND a.is_active), "
+            f"EXISTS (SELECT 1 FROM {assignments} a JOIN {units} u ON u.id = a.unit_id "
+            f"WHERE a.user_id = %(user)s AND a.is_active AND u.is_active), "
+            f"({devices})")
+
+
+def load_guard_facts(user: User) -> User:
+    """Reads, in one query, what every request of a signed-in user checks (the staff
+    assignment flags of AccountGuardMiddleware, ``is_staff_member`` of the staff views, the
+    two-factor device of the OTP check) and keeps it on the user object: the facts are those
+    of the request's start, as the separate checks read them before."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_guard_facts_sql(), {"user": user.pk})
+        row = cursor.fetchone()
+    (user.guard_has_assignment, user.guard_has_active_assignment,
+     user.guard_is_staff_member, user.guard_has_device) = (bool(value) for value in row)
+    return user
+
+
+def staff_assignment_flags(user: User) -> tuple[bool, bool]:
+    """(has any staff assignment, has an active one): from the facts loaded with the user
+    when there are, else one query."""
+    if hasattr(user, "guard_has_assignment"):
+        return user.guard_has_assignment, user.guard_has_active_assignment
+    flags = list(StaffAssignment.objects.filter(user_id=user.pk)
+                 .values_list("is_active", flat=True))
+    return bool(flags), any(flags)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+import functools
 import hashlib
 import uuid
+from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -23,22 +27,31 @@ def _ref_query(ref: str) -> Q:
         return Q(code=ref)
 
 
-def dossier_by_ref(ref: str, queryset: QuerySet[Dossier] | None = None) -> Dossier | None:
+STAFF_DOSSIER_RELATED = ("procedure", "procedure_version", "receiving_unit", "current_unit",
+                         "applicant")
+# The citizen is the applicant, and their pages never show the unit currently holding it.
+CITIZEN_DOSSIER_RELATED = ("procedure", "procedure_version", "receiving_unit")
+
+
+def dossier_by_ref(ref: str, queryset: QuerySet[Dossier] | None = None,
+                   related=STAFF_DOSSIER_RELATED) -> Dossier | None:
     qs = queryset if queryset is not None else Dossier.objects.all()
-    return qs.select_related(
-        "procedure", "procedure_version", "receiving_unit", "current_unit", "applicant",
-    ).filter(_ref_query(ref)).first()
+    return qs.select_related(*related).filter(_ref_query(ref)).first()
 
 
 def dossiers_of_citizen(user) -> QuerySet[Dossier]:
-    return (Dossier.objects.filter(applicant_id=user.pk)
-            .select_related("procedure", "receiving_unit").order_by("-created_at"))
+    """The citizen's list (page and API): only the columns the list shows."""
+    return (Dossier.objects.filter(applicant_id=user.pk).select_related("procedure")
+            .only("uuid", "code", "state", "channel", "due_date", "submitted_at", "version",
+                  "created_at", "procedure__code", "procedure__name")
+            .order_by("-created_at"))
 
 
 def citizen_dossier(user, ref: str) -> Dossier | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return dossier_by_ref(ref, Dossier.objects.filter(applicant_id=user.pk))
+    return dossier_by_ref(ref, Dossier.objects.filter(applicant_id=user.pk),
+                          related=CITIZEN_DOSSIER_RELATED)
 
 
 def staff_can_view(user, dossier: Dossier) -> bool:
@@ -127,6 +140,25 @@ def queue_touch(unit_ids) -> None:
             cache.set(key, 1, None)
 
 
+class CountedQuerySet:
+    """A queryset whose row count is already known (the cached tab counts), so a paginator
+    over it does not run ``COUNT(*)`` across the tab: Django's and DRF's paginators only
+    slice it and ask ``count()``."""
+
+    def __init__(self, queryset: QuerySet, count: int):
+        self.queryset, self._count = queryset, count
+        self.ordered = queryset.ordered
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, key):
+        return self.queryset[key]
+
+
 def queue_counts(user) -> dict[str, int]:
     """Counts for every tab in one query (or from the cache while no unit changed)."""
     today = timezone.localdate()
@@ -168,10 +200,48 @@ def stored_documents_of(user, document_key: str | None = None) -> QuerySet[Store
 # --- public ----------------------------------------------------------------------------------
 
 
-def public_track(code: str) -> Dossier | None:
-    return (Dossier.objects.exclude(state=DossierState.DRAFT).filter(code=code)
-            .only("code", "state", "due_date", "procedure__name", "receiving_unit__name")
-            .select_related("procedure", "receiving_unit").first())
+@dataclass(frozen=True)
+class TrackResult:
+    """What the public lookup shows of a dossier: no personal data."""
+
+    code: str
+    procedure_name: str
+    receiving_unit_name: str
+    state: str
+    due_date: datetime.date | None
+
+    @property
+    def state_label(self) -> str:
+        return DossierState(self.state).label
+
+
+_TRACK_PLACEHOLDER = "\x00code"
+
+
+@functools.cache
+def _track_statement(vendor: str) -> tuple[str, tuple]:
+    """The lookup's SQL, compiled by the ORM once per process: compiling it costs several times
+    more than running it (one row through the unique index on ``code``)."""
+    query = (Dossier.objects.exclude(state=DossierState.DRAFT).filter(code=_TRACK_PLACEHOLDER)
+             .values_list("code", "procedure__name", "receiving_unit__name", "state", "due_date")
+             [:1]).query
+    sql, params = query.get_compiler(connection=connection).as_sql()
+    return sql, tuple(params)
+
+
+def public_track(code: str) -> TrackResult | None:
+    """The public lookup by code, the busiest query of the portal: plain values, no model
+    instances, and the SQL compiled once (``_track_statement``)."""
+    sql, params = _track_statement(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [code if p == _TRACK_PLACEHOLDER else p for p in params])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    code, procedure_name, unit_name, state, due_date = row
+    if isinstance(due_date, str):  # SQLite hands dates back as text
+        due_date = datetime.date.fromisoformat(due_date)
+    return TrackResult(code, procedure_name, unit_name, state, due_date)
 
 
 def results_board(unit, *, limit: int = 100) -> QuerySet[Dossier]:

@@ -21,7 +21,14 @@ from .constants import STAFF_ACTIONS, STEP_ROLE, TRANSITIONS, Action, Channel
 from .display import answers
 from .exceptions import DossierError
 from .forms import ActionForm, QueueFilterForm, reception_form_class, split_cleaned
-from .selectors import QUEUE_TABS, dossier_history, dossier_queue, queue_counts, staff_dossier
+from .selectors import (
+    QUEUE_TABS,
+    CountedQuerySet,
+    dossier_history,
+    dossier_queue,
+    queue_counts,
+    staff_dossier,
+)
 from .services import (
     current_version,
     dossier_act,
@@ -45,10 +52,12 @@ def queue(request):
         tab = "cho-tiep-nhan"
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    dossiers = dossier_queue(request.user, tab=tab, procedure=filters.get("procedure", ""),
-                             channel=filters.get("channel", ""))
-    page = Paginator(dossiers, 20).get_page(request.GET.get("page"))
+    procedure, channel = filters.get("procedure", ""), filters.get("channel", "")
     counts = queue_counts(request.user)
+    dossiers = dossier_queue(request.user, tab=tab, procedure=procedure, channel=channel)
+    if not (procedure or channel):  # the tab's count is known: no COUNT(*) for the pages
+        dossiers = CountedQuerySet(dossiers, counts[tab])
+    page = Paginator(dossiers, 20).get_page(request.GET.get("page"))
     keep = request.GET.copy()
     keep.pop("page", None)
     keep.pop("tab", None)

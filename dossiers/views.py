@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citizens.selectors import delivery_addresses_of
+from portal.ratelimit import over_limit
 from procedures.constants import DeliveryMethod
 from procedures.models import Procedure
 from units.models import Unit
@@ -252,13 +252,8 @@ TRACK_LIMIT_PER_MINUTE = 20
 
 
 def _throttled(request) -> bool:
-    ip = request.META.get("REMOTE_ADDR", "")
-    key = f"dossiers:track:{ip}"
-    cache.add(key, 0, timeout=60)
-    try:
-        return cache.incr(key) > TRACK_LIMIT_PER_MINUTE
-    except ValueError:
-        return False
+    return over_limit(f"dossiers:track:{request.META.get('REMOTE_ADDR', '')}",
+                      TRACK_LIMIT_PER_MINUTE)
 
 
 def track(request):

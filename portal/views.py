@@ -3,7 +3,10 @@ from django.shortcuts import render
 
 from procedures.models import Procedure, Sector
 
+from .pagecache import public_page
 
+
+@public_page(query_params=())
 def home(request):
     return render(request, "home.html", {
         "sectors": Sector.objects.all(),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from portal.pagecache import public_page
 from units.constants import UnitKind
 
 from .constants import ServiceLevel
@@ -36,6 +37,7 @@ class CatalogueFilterForm(forms.Form):
         ]
 
 
+@public_page(query_params=("q", "sector", "level", "unit_kind", "page"))
 def catalogue(request):
     form = CatalogueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -51,11 +53,13 @@ def catalogue(request):
     })
 
 
+@public_page(query_params=())
 def detail(request, code: str):
     procedure = get_object_or_404(procedure_detail_queryset(), code=code)
     return render(request, "procedures/detail.html", {"procedure": procedure})
 
 
+@public_page(query_params=())
 def guide(request, code: str):
     """A printable, plain-language guide for citizens helped by community digital teams."""
     procedure = get_object_or_404(procedure_detail_queryset(), code=code)

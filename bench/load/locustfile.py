@@ -10,6 +10,9 @@ Requests are named by endpoint (name=...), so stats are per endpoint, not per UR
 Everything goes to the --host given (127.0.0.1 only). Tracking is throttled per client IP by
 the portal (20/min), as a real day has thousands of distinct citizens: tracking requests are
 sent from rotating loopback source addresses 127.1.x.y (still to 127.0.0.1).
+
+Users are FastHttpUser (geventhttpclient): Locust shares the 2 cores with the portal, and
+requests' HttpUser costs several times more CPU per request.
 """
 
 from __future__ import annotations
@@ -22,9 +25,9 @@ import random
 import secrets
 from pathlib import Path
 
-from locust import HttpUser, between, constant_throughput, events, task
-from locust.clients import HttpSession
-from requests.adapters import HTTPAdapter
+from geventhttpclient.client import HTTPClientPool
+from locust import FastHttpUser, between, constant_throughput, events, task
+from locust.contrib.fasthttp import FastHttpSession
 
 HERE = Path(__file__).resolve().parent
 DATA = json.loads(Path(os.environ.get("LOAD_SESSIONS", HERE / ".sessions.json"))
@@ -33,6 +36,9 @@ RPS = float(os.environ.get("LOAD_RPS", "300"))
 
 # How many users of each kind, and the share of the requests each kind makes.
 N_PUBLIC, N_CITIZEN, N_CLERK, N_FILER = 40, 10, min(10, len(DATA["clerks"])), 5
+# Source addresses per public user for tracking: 40 x 16 = 640 addresses share ~105 tracking
+# requests/s, ~5 a minute each for the page and for the API, far below the 20/min limit.
+TRACKERS_PER_USER = 16
 SHARE = {"public": 0.70, "citizen": 0.15, "clerk": 0.10, "filer": 0.05}
 CLERK_REQS_PER_TASK = (5 * 1 + 2 * 1 + 3 * 3) / 10   # queue page, queue API, act flow (3)
 FILING_REQS_PER_TASK = 1 + 1.5 + 1 + 1                # draft, 1–2 files, submit, reception
@@ -45,14 +51,27 @@ def _source_ip() -> str:
     return f"127.1.{n // 250}.{n % 250 + 1}"
 
 
-class SourceAddressAdapter(HTTPAdapter):
-    def __init__(self, source: str, **kwargs):
-        self._source = source
-        super().__init__(**kwargs)
+class SourceAddressPool(HTTPClientPool):
+    """geventhttpclient clients whose connections leave from one loopback source address."""
 
-    def init_poolmanager(self, connections, maxsize, block=False, **kwargs):
-        kwargs["source_address"] = (self._source, 0)
-        super().init_poolmanager(connections, maxsize, block=block, **kwargs)
+    def __init__(self, source: str, **kwargs):
+        super().__init__(**kwargs)
+        self._source = source
+
+    def get_client(self, url):
+        client = super().get_client(url)
+        pool = client._connection_pool
+        if not getattr(pool, "_source_bound", False):
+            create, source = pool._create_tcp_socket, self._source
+
+            def bound_socket(family, socktype, protocol):
+                sock = create(family, socktype, protocol)
+                sock.bind((source, 0))
+                return sock
+
+            pool._create_tcp_socket = bound_socket
+            pool._source_bound = True
+        return client
 
 
 def _pdf() -> bytes:
@@ -93,9 +112,10 @@ def _jpeg() -> bytes:
 PDF, JPEG = _pdf(), _jpeg()
 
 
-class PortalUser(HttpUser):
+class PortalUser(FastHttpUser):
     abstract = True
     host = "http://127.0.0.1:8000"
+    default_headers = {"Accept-Language": "vi"}
 
     def cookie_headers(self, session_key: str, **extra) -> dict:
         headers = {"Cookie": f"sessionid={session_key}; csrftoken={self.csrf}"}
@@ -104,7 +124,6 @@ class PortalUser(HttpUser):
 
     def on_start(self):
         self.csrf = secrets.token_hex(16)  # a 32-char secret: Django accepts it unmasked
-        self.client.headers["Accept-Language"] = "vi"
 
 
 class PublicVisitor(PortalUser):
@@ -115,12 +134,13 @@ class PublicVisitor(PortalUser):
 
     def on_start(self):
         super().on_start()
-        self.trackers = []
-        for _ in range(48):
-            session = HttpSession(self.host, self.environment.events.request, self)
-            session.mount("http://", SourceAddressAdapter(_source_ip()))
-            session.headers["Connection"] = "close"
-            self.trackers.append(session)
+        self.trackers = [
+            FastHttpSession(self.host, self.environment.events.request, self,
+                            client_pool=SourceAddressPool(_source_ip(), concurrency=1,
+                                                          network_timeout=60.0,
+                                                          connection_timeout=60.0),
+                            headers=self.default_headers, max_retries=1)
+            for _ in range(TRACKERS_PER_USER)]
 
     @task(2)
     def catalogue_list(self):

@@ -251,14 +251,19 @@ def stage_sessions(n_citizens: int, n_filers: int, start: float) -> None:
     from django.conf import settings
     backend = next((b for b in settings.AUTHENTICATION_BACKENDS if "axes" not in b), backend)
     Session.objects.filter(session_key__startswith=SESSION_PREFIX).delete()
-    expire = timezone.now() + datetime.timedelta(hours=12)
     store = SessionStore()
 
-    def session_for(user, extra=None) -> Session:
+    def session_for(user, extra=None, *, idle=settings.CITIZEN_SESSION_IDLE_SECONDS) -> Session:
+        # A session in use, as AccountGuardMiddleware leaves it after a request: its sliding
+        # idle expiry set and just renewed. (A fresh sign-in renews, i.e. writes, on its first
+        # request; 2,000 sessions made for every run would make most citizen requests of a
+        # 60 s run such a first request, which is the sign-in's cost, not browsing's.)
         data = {SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: backend,
-                HASH_SESSION_KEY: user.get_session_auth_hash(), **(extra or {})}
+                HASH_SESSION_KEY: user.get_session_auth_hash(), "_session_expiry": idle,
+                "_renewed_at": int(time.time()), **(extra or {})}
         key = SESSION_PREFIX + secrets.token_hex(15)  # 32 chars of [a-z0-9]
-        return Session(session_key=key, session_data=store.encode(data), expire_date=expire)
+        return Session(session_key=key, session_data=store.encode(data),
+                       expire_date=timezone.now() + datetime.timedelta(seconds=idle))
 
     rng = random.Random(11)
     total = users.objects.filter(username__startswith=CITIZEN_PREFIX + "0").count()
@@ -280,7 +285,8 @@ def stage_sessions(n_citizens: int, n_filers: int, start: float) -> None:
     clerks = []
     for clerk in users.objects.filter(username__startswith=CLERK_PREFIX).order_by("username"):
         device = TOTPDevice.objects.filter(user=clerk, confirmed=True).first()
-        row = session_for(clerk, {DEVICE_ID_SESSION_KEY: device.persistent_id})
+        row = session_for(clerk, {DEVICE_ID_SESSION_KEY: device.persistent_id},
+                          idle=settings.STAFF_SESSION_IDLE_SECONDS)
         sessions.append(row)
         ward = clerk.username[len(CLERK_PREFIX):]
         clerks.append({"user": clerk.username, "ward": ward, "session": row.session_key,

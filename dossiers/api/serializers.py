@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ..constants import Action
+from ..constants import Action, DossierState
 from ..models import Dossier, DossierAttachment, DossierTransition
 
 
@@ -81,14 +81,14 @@ class TransitionRequestSerializer(serializers.Serializer):
     new_due_date = serializers.DateField(required=False)
 
 
-class TrackSerializer(serializers.ModelSerializer):
-    procedure_name = serializers.CharField(source="procedure.name")
-    receiving_unit = serializers.CharField(source="receiving_unit.name")
-    state_label = serializers.CharField(source="get_state_display")
+class TrackSerializer(serializers.Serializer):
+    """The public lookup (selectors.TrackResult): state and due date, no personal data."""
 
-    class Meta:
-        model = Dossier
-        fields = ["code", "procedure_name", "receiving_unit", "state", "state_label",
-                  "due_date"]
+    code = serializers.CharField()
+    procedure_name = serializers.CharField()
+    receiving_unit = serializers.CharField(source="receiving_unit_name")
+    state = serializers.ChoiceField(choices=DossierState.choices)
+    state_label = serializers.CharField()
+    due_date = serializers.DateField(allow_null=True)
 
 

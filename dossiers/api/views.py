@@ -9,23 +9,26 @@ from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from accounts.selectors import is_staff_member
 from citizens.selectors import delivery_addresses_of
+from portal.ratelimit import FixedWindowThrottle
 from procedures.models import Procedure
 from units.models import Unit
 
 from ..exceptions import DossierError
 from ..models import StoredDocument
 from ..selectors import (
+    QUEUE_TABS,
+    CountedQuerySet,
     can_view_dossier,
     citizen_dossier,
     dossier_by_ref,
     dossier_queue,
     dossiers_of_citizen,
     public_track,
+    queue_counts,
 )
 from ..services import (
     dossier_act,
@@ -189,10 +192,18 @@ class QueueList(ListAPIView):
                              procedure=params.get("procedure", ""),
                              channel=params.get("channel", ""))
 
+    def paginate_queryset(self, queryset):
+        params = self.request.query_params
+        if queryset is not None and not (params.get("procedure") or params.get("channel")):
+            tab = params.get("tab", "cho-tiep-nhan")
+            if tab in QUEUE_TABS:  # the tab's count is known: no COUNT(*) for the page
+                queryset = CountedQuerySet(queryset, queue_counts(self.request.user)[tab])
+        return super().paginate_queryset(queryset)
 
-class TrackThrottle(AnonRateThrottle):
+
+class TrackThrottle(FixedWindowThrottle):
     scope = "dossier_track"
-    rate = "20/min"
+    limit = 20  # a minute, per client address
 
 
 class Track(APIView):

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import django_filters
 from django.db import transaction
+from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+
+from portal.pagecache import public_page
 
 from ..exceptions import ProcedureConfigurationError
 from ..models import Procedure
@@ -30,6 +33,11 @@ class CatalogueFilter(django_filters.FilterSet):
         return queryset.search(value)
 
 
+# Anonymous reads are served from the page cache; Accept picks the renderer (JSON or the
+# browsable API), so it is part of the key.
+@method_decorator(public_page(
+    query_params=("q", "sector", "level", "unit_kind", "page", "page_size", "format"),
+    vary_on_headers=("Accept",)), name="dispatch")
 class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
     """The public catalogue of published procedures."""
 
