@@ -114,16 +114,20 @@ def _display(user) -> str:
     return getattr(user, "display_name", "") or user.get_username()
 
 
+def _step_name(dossier: Dossier, step: int) -> str:
+    steps = dossier.steps
+    return steps[step].get("name", "") if step < len(steps) else ""
+
+
 def _record(
     dossier: Dossier, *, action: str, from_state: str, actor, note: str = "",
     unit: Unit | None = None, to_unit: Unit | None = None, step: int | None = None,
 ) -> DossierTransition:
-    steps = dossier.steps
     step = dossier.current_step if step is None else step
     entry = DossierTransition.objects.create(
         dossier=dossier, actor=actor, actor_name=_display(actor), action=action,
         from_state=from_state, to_state=dossier.state, step=step,
-        step_name=(steps[step].get("name", "") if step < len(steps) else ""),
+        step_name=_step_name(dossier, step),
         unit=unit or dossier.current_unit, to_unit=to_unit, note=note or "",
         due_date=dossier.due_date,
     )
@@ -529,8 +533,7 @@ def dossier_record_events(*, events: list[tuple[Dossier, str]], action: str
         DossierTransition(
             dossier=dossier, actor=None, actor_name="", action=action,
             from_state=dossier.state, to_state=dossier.state, step=dossier.current_step,
-            step_name=(dossier.steps[dossier.current_step].get("name", "")
-                       if dossier.current_step < len(dossier.steps) else ""),
+            step_name=_step_name(dossier, dossier.current_step),
             unit=dossier.current_unit, to_unit=None, note=note or "", due_date=dossier.due_date,
         )
         for dossier, note in events
