@@ -28,7 +28,6 @@ from rest_framework.test import APIClient
 
 from delivery.constants import DocumentKind, PaymentStatus, ShipmentStatus
 from delivery.models import GeneratedDocument, Payment, PickupAppointment, Shipment
-from delivery.payments.sandbox import SandboxGateway
 from delivery.postal.sandbox import SandboxPostalProvider
 from delivery.tasks import sweep_documents, sweep_unrouted
 from dossiers.constants import CITIZEN_VISIBLE_ACTIONS, Action, DossierState
@@ -48,6 +47,7 @@ from tests.delivery.conftest import (  # noqa: F401 - fixtures
     units,
 )
 from tests.delivery.helpers import finish, submitted_dossier
+from tests.delivery.test_payment_gateway_callbacks import gateway_answer
 from tests.dossiers.conftest import pdf, procedure  # noqa: F401 - fixture
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -513,17 +513,6 @@ IPN = "/callbacks/payments/sandbox/ipn"
 POSTAL = "/callbacks/postal/sandbox/status"
 
 
-def _gateway_answer(payment, *, paid=True, **overrides):
-    gateway = SandboxGateway()
-    request = {"vnp_TmnCode": gateway.terminal, "vnp_Amount": str(payment.amount),
-               "vnp_CurrCode": "VND", "vnp_TxnRef": payment.order_ref,
-               "vnp_OrderInfo": payment.description}
-    params = gateway.result_params(request, paid=paid, transaction_no="14022581",
-                                   at=timezone.now())
-    params.update(overrides)
-    return gateway.signed(params) if overrides else params
-
-
 def _postal(client, shipment, status, *, minutes, attempt=0):
     body, headers = SandboxPostalProvider().build_callback(
         tracking_number=shipment.tracking_number, status=status,
@@ -542,11 +531,11 @@ def test_callbacks_early_twice_and_out_of_order_end_to_end(
     response = client.post(f"/thanh-toan/ho-so/{dossier.code}/")
     assert response.status_code == 302
     payment = Payment.objects.get(dossier_id=dossier.pk)
-    paid = _gateway_answer(payment)
+    paid = gateway_answer(payment)
     # The IPN arrives before the browser's return, twice; then a late "failed" for the order.
     assert client.get(IPN, paid).json()["RspCode"] == "00"
     assert client.get(IPN, paid).json()["RspCode"] == "02"
-    late_failure = _gateway_answer(payment, vnp_ResponseCode="51", vnp_TransactionStatus="02")
+    late_failure = gateway_answer(payment, vnp_ResponseCode="51", vnp_TransactionStatus="02")
     assert client.get(IPN, late_failure).status_code == 200
     # The browser comes back (twice: a reload).
     for _ in range(2):
