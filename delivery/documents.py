@@ -15,6 +15,7 @@ import dataclasses
 import gc
 import hashlib
 import io
+import os
 import re
 import shutil
 import threading
@@ -250,6 +251,12 @@ TITLES: dict[str, str] = {
 
 # The slips' fonts, cut down to what Vietnamese slips print (see fonts/README.md).
 FONT_DIR = (Path(__file__).resolve().parent / "fonts").as_uri() + "/"
+# Each PDF embeds a subset of those fonts. Without HarfBuzz's subsetter (libharfbuzz-subset,
+# not on every machine) WeasyPrint subsets with fontTools, which stamps the subset's "modified"
+# time with the clock unless SOURCE_DATE_EPOCH is set (reproducible-builds.org): two renders
+# of one slip a second apart then differed. The same data must give the same bytes, so the
+# time is pinned (2024-01-01) unless the deployment pins its own.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1704067200")
 QR_MASK = 1  # see qr_svg_data_uri
 QR_SCALE = 4  # pixels per module
 # The slips' own stylesheets: plain <style> elements (one with a media attribute stays put).
