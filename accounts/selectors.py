@@ -74,26 +74,31 @@ def staff_units(user: User, role: str | None = None) -> QuerySet[Unit]:
     return Unit.objects.filter(_staff_units_query(user, role))
 
 
+def request_assignments(user: User) -> list[StaffAssignment] | None:
+    """The active assignments of the request's own user (the one ``load_guard_facts``
+    loaded), read once per request with their units; None for any other user object, whose
+    checks keep querying. The staff dossier page asks "may act here?" once per action."""
+    if not hasattr(user, "guard_is_staff_member"):
+        return None
+    memo = getattr(user, "_assignments_memo", None)
+    if memo is None:
+        memo = list(staff_assignments(user)) if user.guard_is_staff_member else []
+        user._assignments_memo = memo
+    return memo
+
+
 def _staff_units_query(user: User, role: str | None) -> Q:
-    # The request's own user (load_guard_facts) keeps what it read for the rest of
-    # the request: a queue page asks for the same units three times.
-    request_scoped = hasattr(user, "guard_is_staff_member")
-    if request_scoped and not user.guard_is_staff_member:
-        return Q(pk__in=[])
-    memo = getattr(user, "_staff_units_memo", None) if request_scoped else None
-    if memo is not None and role in memo:
-        return memo[role]
+    assignments = request_assignments(user)
+    if assignments is None:
+        assignments = staff_assignments(user, role=role)
+    elif role:
+        assignments = [a for a in assignments if a.role == role]
     query = Q(pk__in=[])
-    for assignment in staff_assignments(user, role=role):
+    for assignment in assignments:
         if assignment.role in SUBTREE_ROLES:
             query |= Q(path__startswith=assignment.unit.path)
         else:
             query |= Q(pk=assignment.unit_id)
-    if request_scoped:
-        if memo is None:
-            memo = {}
-            user._staff_units_memo = memo
-        memo[role] = query
     return query
 
 
@@ -104,8 +109,29 @@ def user_holds_role_at(user: User, unit_ids, roles) -> bool:
         return False
     if user.is_superuser:
         return True
+    assignments = request_assignments(user)
+    if assignments is not None:
+        roles, unit_ids = set(roles), set(unit_ids)
+        return any(a.role in roles and a.unit_id in unit_ids for a in assignments)
     return staff_assignments(user).filter(role__in=list(roles), unit_id__in=list(unit_ids)
                                           ).exists()
+
+
+def acts_in_any_unit(user: User, unit_ids) -> bool:
+    """One of ``unit_ids`` is among ``staff_units(user)``. For the request's own user an
+    assignment at one of the units answers without a query (callers pass a unit with all its
+    ancestors, so that is the usual case); only a district admin's subtree, which also covers
+    the units below its own, still needs the units table."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    unit_ids = set(unit_ids)
+    assignments = None if user.is_superuser else request_assignments(user)
+    if assignments is not None:
+        if any(a.unit_id in unit_ids for a in assignments):
+            return True
+        if not any(a.role in SUBTREE_ROLES for a in assignments):
+            return False
+    return staff_units(user).filter(pk__in=unit_ids).exists()
 
 
 def user_can_act_in_unit(user: User, unit: Unit, role: str | None = None) -> bool:

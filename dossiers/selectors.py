@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from accounts.selectors import staff_units
+from accounts.selectors import acts_in_any_unit, staff_units
 
 from .constants import CITIZEN_VISIBLE_ACTIONS, FINISHED_STATES, Action, DossierState
 from .models import Dossier, DossierTransition, StoredDocument
@@ -61,7 +61,7 @@ def staff_can_view(user, dossier: Dossier) -> bool:
     ids = set(path_ids(dossier.current_unit)) | set(path_ids(dossier.receiving_unit))
     if dossier.intake_unit_id:
         ids.add(dossier.intake_unit_id)
-    return staff_units(user).filter(pk__in=ids).exists()
+    return acts_in_any_unit(user, ids)
 
 
 def staff_dossier(user, ref: str) -> Dossier | None:

@@ -4,7 +4,8 @@ dossier templates include it without the dossier views knowing about payments or
 from __future__ import annotations
 
 from django import template
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat
 
 from dossiers.constants import DossierState
 from dossiers.services import fee_amount, fee_paid
@@ -13,16 +14,22 @@ from ..models import GeneratedDocument, Payment, PickupAppointment, Shipment
 
 register = template.Library()
 
+# Results are routed (pickup appointment or parcel) only at RESULT_READY, and a routed dossier
+# can then only become RETURNED: other states have neither, so their pages skip both reads.
+ROUTED_STATES = (DossierState.RESULT_READY, DossierState.RETURNED)
+
 
 @register.inclusion_tag("delivery/_panel.html", takes_context=True)
 def delivery_panel(context, dossier, staff=False):
     amount = fee_amount(dossier)
     paid = fee_paid(dossier) if amount else False
-    refs = [f"payment:{ref}" for ref in Payment.objects.filter(
-        dossier_id=dossier.pk).values_list("order_ref", flat=True)]
+    # Payment receipts are filed under "payment:<order ref>": one query with a subquery.
+    payment_keys = (Payment.objects.filter(dossier_id=dossier.pk)
+                    .annotate(key=Concat(Value("payment:"), "order_ref")).values("key"))
     documents = (GeneratedDocument.objects
-                 .filter(Q(dossier_id=dossier.pk) | Q(subject_key__in=refs))
+                 .filter(Q(dossier_id=dossier.pk) | Q(subject_key__in=payment_keys))
                  .order_by("created_at", "id"))
+    routed = dossier.state in ROUTED_STATES
     # Several renderings of one slip (changed data) keep only the latest visible.
     latest = {}
     for document in documents:
@@ -35,7 +42,8 @@ def delivery_panel(context, dossier, staff=False):
         "can_pay": not staff and not paid and dossier.state in (
             DossierState.SUBMITTED, DossierState.SUPPLEMENT_REQUESTED),
         "exemption": dossier.fee_exemption_spec,
-        "appointment": PickupAppointment.objects.filter(dossier_id=dossier.pk).first(),
-        "shipments": Shipment.objects.filter(dossier_id=dossier.pk),
+        "appointment": (PickupAppointment.objects.filter(dossier_id=dossier.pk).first()
+                        if routed else None),
+        "shipments": Shipment.objects.filter(dossier_id=dossier.pk) if routed else (),
         "documents": sorted(latest.values(), key=lambda d: (d.created_at, d.pk)),
     }
