@@ -35,6 +35,21 @@ def preload() -> None:
         get_template("delivery/pdf/receipt.html")
     except Exception:  # pragma: no cover - a worker still starts without it
         logger.exception("PDF slips: preloading failed")
+        return
+    if not has_harfbuzz_subsetter():
+        logger.warning("PDF slips: libharfbuzz-subset is not installed; fonts are subset with "
+                       "fontTools and a receipt costs about 1.7 times the CPU")
+
+
+def has_harfbuzz_subsetter() -> bool:
+    """WeasyPrint subsets embedded fonts with HarfBuzz when libharfbuzz-subset (>= 4.1) loads,
+    else with fontTools in Python: measured here 156 ms of CPU per receipt instead of 90."""
+    try:
+        from weasyprint.text import ffi as text_ffi
+    except Exception:  # pragma: no cover - WeasyPrint itself is missing
+        return False
+    subsetter = getattr(text_ffi, "harfbuzz_subset", None)
+    return bool(subsetter) and bool(text_ffi.harfbuzz.hb_version_atleast(4, 1, 0))
 
 
 def warm_up() -> float | None:
