@@ -6,15 +6,19 @@
 #   RUN_TIME=120s LOAD_RPS=200 WORKERS=4 THREADS=4 bench/load/run.sh
 #   WORKER_CLASS=sync WORKERS=5 bench/load/run.sh      # no keep-alive, one request per process
 #
-# gunicorn: gthread 3 x 4 by default. Measured on this 2-core machine with the same code, sync
+# gunicorn: gthread 4 x 2 by default. Measured on this 2-core machine with the same code, sync
 # workers (5) served ~100 req/s where gthread 3 x 4 served ~160: without keep-alive every
-# request pays a TCP connect and accept in gunicorn and in Locust. The price of gthread is
+# request pays a TCP connect and accept in gunicorn and in Locust. With the code of
+# 2026-11-25 on a quiet machine, 3 x 4 served 223-228 req/s and 4 x 2 261-278 (6 x 1: 278):
+# fewer threads per process wait less for the GIL. The price of gthread is
 # fairness at saturation: a worker accepts every new connection at once and keeps a kept-alive
 # client's connection in its own thread queue, so signed-in users (one kept-alive connection
 # each) queue behind a busy worker while new connections land on the least busy one.
 # Celery: one worker for the documents queue (receipt PDFs, which have a latency target,
-# never wait behind routing, notifications and statistics) and one for every other queue, at
-# a lower CPU priority (CELERY_NICE) than the web processes and the receipts.
+# never wait behind routing, notifications and statistics), with two processes so that
+# receipts get their share of the CPU against the web processes (one process fell behind:
+# receipts p50 32 s), and one worker for every other queue, at a lower CPU priority
+# (CELERY_NICE) than the web processes and the receipts.
 #
 # Data first: bench/load/prepare.py (once; idempotent). Everything listens on and talks to
 # 127.0.0.1 only. Whatever this script starts it stops on exit (also on Ctrl-C or an error).
@@ -27,8 +31,8 @@ export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bench_loa
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/5}
 PORT=${PORT:-8765}
 WORKER_CLASS=${WORKER_CLASS:-gthread}
-WORKERS=${WORKERS:-3}
-THREADS=${THREADS:-4}
+WORKERS=${WORKERS:-4}
+THREADS=${THREADS:-2}
 CELERY_NICE=${CELERY_NICE:-5}
 DOCUMENTS_CONCURRENCY=${DOCUMENTS_CONCURRENCY:-2}
 RUN_TIME=${RUN_TIME:-60s}
