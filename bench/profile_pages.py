@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import itertools
 import json
 import os
 import pstats
@@ -26,6 +27,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE / "load"))
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
@@ -54,8 +56,10 @@ def main() -> None:
     args = parser.parse_args()
     setup_django(default_sqlite="/tmp/bench-load.sqlite3")
     from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
     from django.test import Client
+    from uploads import JPEG, PDF
 
     data = json.loads((HERE / "load" / ".sessions.json").read_text())
     cookie = settings.SESSION_COOKIE_NAME
@@ -93,6 +97,34 @@ def main() -> None:
             "/can-bo/ho-so/", {"tab": rnd.choice(["cho-tiep-nhan", "dang-xu-ly", "qua-han"])}),
         "clerk: queue API": lambda: clerk_client().get("/api/v1/queue/", {"tab": "dang-xu-ly"}),
     }
+    filers = itertools.cycle(data["filers"])
+    clerk_of_ward = {c["ward"]: c for c in data["clerks"]}
+    api = client_for()
+
+    def filing():
+        """One online filing as the load test makes it: draft, uploads, submit, reception by
+        the ward's clerk (the receipt PDF itself is rendered by a worker: render_receipts.py)."""
+        auth = {"HTTP_AUTHORIZATION": f"Token {next(filers)['token']}"}
+        form = rnd.choice(data["filings"])
+        ward = rnd.choice([w for w in data["wards"] if w in clerk_of_ward])
+        draft = api.post("/api/v1/dossiers/", {"procedure": form["procedure"], "place": ward,
+                                                 "data": form["data"]},
+                         content_type="application/json", **auth)
+        assert draft.status_code == 201, draft.content[:300]
+        ref = draft.json()["ref"]
+        for n, key in enumerate(form["documents"]):
+            upload = SimpleUploadedFile("giay-to.pdf", PDF, "application/pdf") if n % 2 == 0 \
+                else SimpleUploadedFile("anh-chup.jpg", JPEG, "image/jpeg")
+            response = api.post(f"/api/v1/dossiers/{ref}/attachments/",
+                                {"document_key": key, "file": upload}, **auth)
+            assert response.status_code == 201, response.content[:300]
+        submitted = api.post(f"/api/v1/dossiers/{ref}/submit/", **auth)
+        assert submitted.status_code == 200, submitted.content[:300]
+        return api.post(f"/api/v1/dossiers/{submitted.json()['code']}/transitions/",
+                        {"action": "receive", "note": ""}, content_type="application/json",
+                        HTTP_AUTHORIZATION=f"Token {clerk_of_ward[ward]['token']}")
+
+    cases["filing: 4-5 requests, no PDF"] = filing
     queue = clerk_client().get("/api/v1/queue/", {"tab": "dang-xu-ly"}).json()
     refs = [row.get("code") or row.get("id") for row in queue.get("results", [])]
     if refs:
