@@ -141,3 +141,16 @@ def test_context_is_a_plain_typed_dataclass():
 ])
 def test_amounts_in_words(amount, words):
     assert so_thanh_chu(amount) == words
+
+
+def test_same_bytes_when_fonttools_subsets_the_fonts_a_second_later(monkeypatch):
+    """Without libharfbuzz-subset, WeasyPrint subsets the fonts with fontTools, which stamps
+    each subset with the clock unless SOURCE_DATE_EPOCH pins it (delivery.documents)."""
+    from fontTools.misc import timeTools
+    from weasyprint.pdf import fonts
+
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)
+    clock = iter(range(1_800_000_000, 1_900_000_000, 10))
+    monkeypatch.setattr(timeTools.time, "time", lambda: next(clock))
+    context = sample_context(DocumentKind.RECEIPT)
+    assert render_pdf(DocumentKind.RECEIPT, context) == render_pdf(DocumentKind.RECEIPT, context)
