@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from portal.clientip import client_address
 
 from .constants import VerificationChannel, VerificationPurpose
 from .exceptions import CitizenError, InvalidCode, RateLimited
@@ -46,10 +47,6 @@ CHANNEL_PURPOSE = {
 }
 
 
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _add_citizen_error(form, exc: CitizenError) -> None:
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
@@ -77,7 +74,7 @@ def register(request):
             auth_login(request, user, backend="accounts.backends.IdentifierBackend")
             try:
                 verification_code_issue(user=user, purpose=VerificationPurpose.VERIFY_PHONE,
-                                        channel=VerificationChannel.SMS, ip=client_ip(request))
+                                        channel=VerificationChannel.SMS, ip=client_address(request))
             except RateLimited as exc:
                 messages.warning(request, exc.message)
             else:
@@ -100,7 +97,7 @@ def verify(request):
         if request.POST.get("action") == "send":
             try:
                 verification_code_issue(user=user, purpose=purpose, channel=channel,
-                                        ip=client_ip(request))
+                                        ip=client_address(request))
             except RateLimited as exc:
                 messages.error(request, exc.message)
             except CitizenError as exc:
@@ -199,7 +196,7 @@ def password_reset(request):
         try:
             user_id = password_reset_start(identifier=form.cleaned_data["identifier"],
                                            channel=form.cleaned_data["channel"],
-                                           ip=client_ip(request))
+                                           ip=client_address(request))
         except RateLimited as exc:
             messages.error(request, exc.message)
             return render(request, "citizens/password_reset.html", {"form": form})

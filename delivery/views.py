@@ -28,6 +28,7 @@ from dossiers.exceptions import DossierError
 from dossiers.models import Dossier
 from dossiers.selectors import can_view_dossier, citizen_dossier, staff_dossier
 from dossiers.services import personal_data_access_record
+from portal.clientip import client_address
 from portal.tasks import enqueue
 
 from . import selectors, services, workflow
@@ -140,7 +141,7 @@ def pay_dossier(request: HttpRequest, ref: str) -> HttpResponse:
         raise Http404
     try:
         url = workflow.dossier_payment_start(
-            dossier=dossier, client_ip=request.META.get("REMOTE_ADDR", "127.0.0.1"))
+            dossier=dossier, client_ip=client_address(request) or "127.0.0.1")
     except DossierError as exc:
         messages.error(request, exc.message)
         return redirect("dossiers:detail", ref=dossier.ref)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citizens.selectors import delivery_addresses_of
+from portal.clientip import client_address
 from portal.ratelimit import over_limit
 from procedures.constants import DeliveryMethod
 from procedures.models import Procedure
@@ -252,7 +253,7 @@ TRACK_LIMIT_PER_MINUTE = 20
 
 
 def _throttled(request) -> bool:
-    return over_limit(f"dossiers:track:{request.META.get('REMOTE_ADDR', '')}",
+    return over_limit(f"dossiers:track:{client_address(request)}",
                       TRACK_LIMIT_PER_MINUTE)
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle
 
+from .clientip import client_address
+
 
 def over_limit(key: str, limit: int, window: int = 60) -> bool:
     """Counts one request for ``key``; True once more than ``limit`` were counted in the
@@ -31,14 +33,14 @@ def _incr_or_none(key: str) -> int | None:
 
 
 class FixedWindowThrottle(BaseThrottle):
-    """A DRF throttle on ``over_limit``, per client address (``NUM_PROXIES`` aware)."""
+    """A DRF throttle on ``over_limit``, per client address (portal.clientip)."""
 
     scope = ""
     limit = 60
     window = 60
 
     def allow_request(self, request, view):
-        return not over_limit(f"{self.scope}:{self.get_ident(request)}", self.limit,
+        return not over_limit(f"{self.scope}:{client_address(request)}", self.limit,
                               self.window)
 
     def wait(self):

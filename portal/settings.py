@@ -252,6 +252,11 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 
 # --- API -------------------------------------------------------------------------------------
+# Client addresses (rate limits, lock-outs, the payment gateway) come from REMOTE_ADDR unless
+# the deployment declares how many proxies append to X-Forwarded-For: a client could otherwise
+# forge the header. One rule everywhere: portal.clientip.
+NUM_PROXIES = env.int("DJANGO_NUM_PROXIES", default=0)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -263,9 +268,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
-    # Client addresses for throttling come from REMOTE_ADDR unless the deployment declares how
-    # many proxies append to X-Forwarded-For (a client could otherwise forge the header).
-    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min", "auth_token": "20/min"},
 }
 SPECTACULAR_SETTINGS = {
@@ -287,6 +290,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_address"
 # Attempts are keyed by a hash of the normalised identifier (no CCCD/phone in the axes table
 # or log); the lockout page says when to retry.
 AXES_USERNAME_CALLABLE = "accounts.lockout.axes_username"

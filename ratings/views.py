@@ -14,6 +14,7 @@ from accounts.selectors import staff_units
 from dossiers.access import citizen_required, staff_required
 from dossiers.models import Dossier
 from dossiers.selectors import citizen_dossier
+from portal.clientip import client_address
 
 from .exceptions import RatingError
 from .forms import KioskCodeForm, RatingForm
@@ -21,10 +22,6 @@ from .models import Rating
 from .services import FIELDS, kiosk_may_rate, rate_limit_hit, rating_editable, rating_submit
 
 KIOSK_SESSION_KEY = "ratings_kiosk"
-
-
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 @citizen_required
@@ -39,7 +36,7 @@ def rate(request, ref: str):
     if request.method == "POST" and form.is_valid():
         try:
             rating_submit(dossier=dossier, values=form.cleaned_data, acting_user=request.user,
-                          client_ip=client_ip(request))
+                          client_ip=client_address(request))
         except RatingError as exc:
             messages.error(request, exc.message)
             status = exc.http_status
@@ -96,7 +93,7 @@ def kiosk_rate(request, code: str):
         try:
             rating_submit(dossier=dossier, values=form.cleaned_data, kiosk_clerk=clerk,
                           kiosk_session=request.session.session_key or "",
-                          client_ip=client_ip(request))
+                          client_ip=client_address(request))
         except RatingError as exc:
             messages.error(request, exc.message)
             status = exc.http_status

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dossiers.selectors import citizen_dossier
+from portal.clientip import client_address
 
 from ..constants import Satisfaction
 from ..exceptions import RatingError
@@ -54,7 +55,7 @@ class DossierRating(APIView):
         try:
             rating = rating_submit(dossier=dossier, values=serializer.validated_data,
                                    acting_user=request.user,
-                                   client_ip=request.META.get("REMOTE_ADDR", ""))
+                                   client_ip=client_address(request))
         except RatingError as exc:
             return Response({"error": {"code": exc.code, "message": exc.message,
                                        "details": {}}}, status=exc.http_status)

@@ -110,3 +110,22 @@ def test_citizen_session_idles_longer_than_staff(client, citizen, settings):
     client.get("/cong-dan/ho-so/")
     assert client.session.get_expiry_age() == settings.CITIZEN_SESSION_IDLE_SECONDS
     assert settings.CITIZEN_SESSION_IDLE_SECONDS > settings.STAFF_SESSION_IDLE_SECONDS
+
+
+def test_behind_a_proxy_the_lockout_follows_the_client_not_the_proxy(citizen, settings):
+    from axes.models import AccessAttempt
+
+    settings.NUM_PROXIES = 1
+    attacker, owner = Client(), Client()
+    behind_proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        # A forged left part of the header changes nothing: the proxy's entry is the right one.
+        response = attacker.post(LOGIN, {"username": VALID_CCCD, "password": "sai"},
+                                 HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.66",
+                                 **behind_proxy)
+    assert response.status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.66"}
+    # The owner, behind the same proxy from another address, still signs in.
+    response = owner.post(LOGIN, {"username": VALID_CCCD, "password": PASSWORD},
+                          HTTP_X_FORWARDED_FOR="203.0.113.10", **behind_proxy)
+    assert response.status_code == 302 and "_auth_user_id" in owner.session

@@ -275,3 +275,14 @@ def test_a_collected_result_is_not_reminded(client, citizen, clerk, processor, l
         created_at=timezone.now() - timedelta(days=settings.PICKUP_REMINDER_DAYS + 1),
         collected_at=timezone.now())
     assert remind_pickups() == 0
+
+
+def test_behind_a_proxy_the_gateway_gets_the_citizens_address(client, citizen, paid_procedure,
+                                                               units, settings):
+    settings.NUM_PROXIES = 1
+    dossier = submitted_dossier(paid_procedure, citizen, units, postal=False)
+    client.force_login(citizen)
+    response = client.post(f"/thanh-toan/ho-so/{dossier.code}/", REMOTE_ADDR="10.0.0.1",
+                           HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7")
+    _path, params = path_and_params(response["Location"])
+    assert params["vnp_IpAddr"] == "203.0.113.7"
