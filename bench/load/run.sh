@@ -5,6 +5,7 @@
 #   bench/load/run.sh                                  # defaults below
 #   RUN_TIME=120s LOAD_RPS=200 WORKERS=4 THREADS=4 bench/load/run.sh
 #   WORKER_CLASS=sync WORKERS=5 bench/load/run.sh      # no keep-alive, one request per process
+#   PROXY=nginx bench/load/run.sh                      # nginx in front, as in production
 #
 # gunicorn: gthread 4 x 2 by default. Measured on this 2-core machine with the same code, sync
 # workers (5) served ~100 req/s where gthread 3 x 4 served ~160: without keep-alive every
@@ -35,6 +36,7 @@ WORKERS=${WORKERS:-4}
 THREADS=${THREADS:-2}
 CELERY_NICE=${CELERY_NICE:-5}
 DOCUMENTS_CONCURRENCY=${DOCUMENTS_CONCURRENCY:-2}
+PROXY=${PROXY:-}  # "nginx": put nginx in front of gunicorn (see below)
 RUN_TIME=${RUN_TIME:-60s}
 export LOAD_RPS=${LOAD_RPS:-300}
 OUT=${OUT:-$ROOT/bench/results}
@@ -94,8 +96,45 @@ if [ "$WORKER_CLASS" = sync ]; then
 else
     LAYOUT="gunicorn $WORKER_CLASS ${WORKERS}x${THREADS}"
 fi
+APP_PORT=$PORT
+if [ "$PROXY" = nginx ]; then
+    # nginx in front, as in production: Locust keeps its connections to nginx, and nginx opens
+    # one upstream connection per request (no upstream keep-alive), so no client stays queued
+    # in one gunicorn process. The portal reads the client's address from X-Forwarded-For.
+    command -v nginx > /dev/null || { echo "PROXY=nginx needs nginx (apt-get install nginx)" >&2; exit 1; }
+    APP_PORT=$((PORT + 1))
+    export DJANGO_NUM_PROXIES=1
+    mkdir -p "$WORK/nginx"
+    cat > "$WORK/nginx.conf" <<NGINX
+worker_processes 1;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_max_body_size 20m;
+    client_body_temp_path $WORK/nginx/body;
+    proxy_temp_path $WORK/nginx/proxy;
+    fastcgi_temp_path $WORK/nginx/fastcgi;
+    uwsgi_temp_path $WORK/nginx/uwsgi;
+    scgi_temp_path $WORK/nginx/scgi;
+    server {
+        listen 127.0.0.1:$PORT;
+        location / {
+            proxy_pass http://127.0.0.1:$APP_PORT;
+            proxy_set_header Host \$http_host;
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto http;
+        }
+    }
+}
+NGINX
+    nginx -c "$WORK/nginx.conf" -g "daemon off;" &
+    PIDS+=($!)
+    LAYOUT="nginx → $LAYOUT"
+fi
 echo "== $LAYOUT, Celery: documents worker + one for the other queues (nice $CELERY_NICE)"
-"$BIN/gunicorn" portal.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+"$BIN/gunicorn" portal.wsgi --bind "127.0.0.1:$APP_PORT" --workers "$WORKERS" \
     --threads "$THREADS" --worker-class "$WORKER_CLASS" --keep-alive 5 --backlog 2048 \
     --log-level warning --error-logfile "$WORK/gunicorn.log" &
 PIDS+=($!)
