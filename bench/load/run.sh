@@ -97,6 +97,12 @@ else
     LAYOUT="gunicorn $WORKER_CLASS ${WORKERS}x${THREADS}"
 fi
 APP_PORT=$PORT
+# SERVER_TIMES=1: gunicorn logs each request's own time (path, µs) to access.log in the run's
+# folder, to tell the server's time from what Locust measures on the same cores.
+ACCESS_LOG=()
+if [ -n "${SERVER_TIMES:-}" ]; then
+    ACCESS_LOG=(--access-logfile "$WORK/access.log" --access-logformat '%(r)s %(s)s %(D)s')
+fi
 if [ "$PROXY" = nginx ]; then
     # nginx in front, as in production: Locust keeps its connections to nginx, and nginx opens
     # one upstream connection per request (no upstream keep-alive), so no client stays queued
@@ -136,7 +142,7 @@ fi
 echo "== $LAYOUT, Celery: documents worker + one for the other queues (nice $CELERY_NICE)"
 "$BIN/gunicorn" portal.wsgi --bind "127.0.0.1:$APP_PORT" --workers "$WORKERS" \
     --threads "$THREADS" --worker-class "$WORKER_CLASS" --keep-alive 5 --backlog 2048 \
-    --log-level warning --error-logfile "$WORK/gunicorn.log" &
+    --log-level warning --error-logfile "$WORK/gunicorn.log" "${ACCESS_LOG[@]}" &
 PIDS+=($!)
 QUEUES=$("$BIN/python" -c 'from portal.settings import CELERY_TASK_QUEUES as q
 print(",".join(x.name for x in q if x.name != "documents"))')
