@@ -21,7 +21,8 @@ class PaymentRequest:
 
 @dataclass(frozen=True, kw_only=True)
 class GatewayResult:
-    """A verified answer from the gateway, about one order (return redirect or IPN)."""
+    """A verified, complete answer from the gateway about one order (return redirect or IPN).
+    Neither ``success`` nor ``cancelled``: the gateway said the payment failed."""
 
     order_ref: str
     amount: int
@@ -43,9 +44,13 @@ class PaymentGateway(Protocol):
         ...
 
     def verify_return(self, params: dict[str, str]) -> GatewayResult:
-        """Check the browser redirect back to the portal; raises InvalidSignature."""
+        """Check the browser redirect back to the portal; raises InvalidSignature, or
+        InvalidCallback for an answer without a final outcome."""
         ...
 
     def verify_callback(self, params: dict[str, str]) -> GatewayResult:
-        """Check the gateway's server-to-server call (IPN); raises InvalidSignature."""
+        """Check the gateway's server-to-server call (IPN). Raises InvalidSignature unless it
+        is signed as an answer of the gateway (a payment request the portal signed is never
+        one), and InvalidCallback unless it is complete with a final outcome: the result is
+        then exactly one of success, cancelled or failed."""
         ...

@@ -12,6 +12,7 @@ from tests.dossiers.conftest import (  # noqa: F401 - fixtures
     clerk,
     leader,
     other_citizen,
+    other_clerk,
     pdf,
     processor,
     units,

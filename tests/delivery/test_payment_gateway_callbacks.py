@@ -187,3 +187,93 @@ def test_amounts_must_be_positive_whole_dong():
     for amount in (0, -5, 1.5, True):
         with pytest.raises(PaymentError):
             payment_create(dossier_id=1, amount=amount, description="x")
+
+
+# --- one key per direction; only a complete answer ends a payment (issue 13, finding 4) ------
+
+
+def payment_request_params(payment):
+    """What the citizen's browser carries to the gateway: the request the portal signed."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from delivery.payments import PaymentRequest
+
+    url = SandboxGateway().create_payment_url(PaymentRequest(
+        order_ref=payment.order_ref, amount=payment.amount, currency=payment.currency,
+        description=payment.description, return_url="http://127.0.0.1:8000/thanh-toan/ket-qua/",
+        client_ip="127.0.0.1", created_at=payment.created_at))
+    return dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+
+
+def test_a_payment_request_replayed_as_the_callback_is_refused(client, confirmed,
+                                                               django_capture_on_commit_callbacks):
+    payment = open_payment()
+    request_params = payment_request_params(payment)
+    assert request_params["vnp_TxnRef"] == payment.order_ref
+    assert ipn(client, request_params)["RspCode"] == "97"
+    # Nor is it a gateway answer on the return page.
+    assert client.get("/thanh-toan/ket-qua/", request_params).status_code == 400
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING
+    # The real answer still goes through.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ipn(client, gateway_answer(payment))["RspCode"] == "00"
+    assert Payment.objects.get().status == PaymentStatus.PAID
+    assert confirmed == [("DVC-0001", 42)]
+
+
+def test_a_gateway_answer_is_not_a_payment_request(client):
+    payment = open_payment()
+    response = client.get("/thanh-toan/thu-nghiem/", gateway_answer(payment))
+    assert response.status_code == 400
+    assert client.post("/thanh-toan/thu-nghiem/?" + "&".join(
+        f"{k}={v}" for k, v in gateway_answer(payment).items()), {"action": "cancel"}
+    ).status_code == 400
+    assert Payment.objects.get().status == PaymentStatus.PENDING
+
+
+@pytest.mark.parametrize("change", [
+    {"vnp_ResponseCode": None},
+    {"vnp_TransactionStatus": None},
+    {"vnp_TransactionNo": None},
+    {"vnp_CurrCode": None},
+    {"vnp_PayDate": None},
+    {"vnp_Amount": None},
+    {"vnp_ResponseCode": "ZZ", "vnp_TransactionStatus": "02"},  # unknown code
+    {"vnp_ResponseCode": "07", "vnp_TransactionStatus": "00"},  # taken, flagged as suspicious
+    {"vnp_ResponseCode": "00", "vnp_TransactionStatus": "01"},  # not finished
+    {"vnp_ResponseCode": "51", "vnp_TransactionStatus": "00"},  # contradictory
+])
+def test_an_incomplete_answer_leaves_the_order_pending(client, confirmed, change,
+                                                       django_capture_on_commit_callbacks):
+    payment = open_payment()
+    params = gateway_answer(payment)
+    for key, value in change.items():
+        if value is None:
+            params.pop(key)
+        else:
+            params[key] = value
+    params = SandboxGateway().signed(params)
+    assert ipn(client, params) == {"RspCode": "99", "Message": "Unknown error"}
+    assert client.get("/thanh-toan/ket-qua/", params).status_code == 400
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING and payment.response_code == ""
+    log = PaymentCallbackLog.objects.get()
+    assert log.result_code == "99" and not log.changed_status and log.payment == payment
+    # The well-formed "paid" answer that follows is applied.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ipn(client, gateway_answer(payment))["RspCode"] == "00"
+    assert Payment.objects.get().status == PaymentStatus.PAID
+    assert confirmed == [("DVC-0001", 42)]
+
+
+def test_each_direction_has_its_own_key():
+    gateway = SandboxGateway()
+    assert gateway.request_key != gateway.result_key
+    assert settings_secret() not in (gateway.request_key, gateway.result_key)
+
+
+def settings_secret():
+    from django.conf import settings
+
+    return settings.PAYMENT_SANDBOX_SECRET
