@@ -1,6 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
-from .models import GeneratedDocument, Payment, PaymentCallbackLog, Shipment, ShipmentEvent
+from .exceptions import PaymentError
+from .models import (
+    GeneratedDocument,
+    Overpayment,
+    Payment,
+    PaymentCallbackLog,
+    Shipment,
+    ShipmentEvent,
+)
+from .selectors import overpayment_may_refund, overpayments_for_staff
+from .services import overpayment_mark_refunded
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -37,6 +48,35 @@ class PaymentAdmin(ReadOnlyAdmin):
     list_filter = ["status", "gateway"]
     search_fields = ["order_ref", "gateway_transaction_id"]
     inlines = [PaymentCallbackInline]
+
+
+@admin.register(Overpayment)
+class OverpaymentAdmin(ReadOnlyAdmin):
+    """Refunds owed, scoped like the staff page (``overpayments_for_staff``); the only write
+    is recording the refund, through the same service."""
+
+    list_display = ["payment", "dossier_id", "unit", "amount", "reason", "created_at",
+                    "refunded_at", "refunded_by"]
+    list_filter = ["reason", ("refunded_at", admin.EmptyFieldListFilter)]
+    search_fields = ["payment__order_ref", "payment__gateway_transaction_id"]
+    actions = ["mark_refunded"]
+
+    def get_queryset(self, request):
+        return overpayments_for_staff(request.user)
+
+    @admin.action(description=_("Đánh dấu đã hoàn trả"))
+    def mark_refunded(self, request, queryset):
+        done = 0
+        for overpayment in queryset.filter(refunded_at__isnull=True):
+            if not overpayment_may_refund(request.user, overpayment):
+                continue
+            try:
+                overpayment_mark_refunded(overpayment=overpayment, acting_user=request.user)
+            except PaymentError:
+                continue
+            done += 1
+        self.message_user(request, _("Đã ghi nhận hoàn trả %(n)s khoản.") % {"n": done},
+                          messages.SUCCESS)
 
 
 class ShipmentEventInline(admin.TabularInline):

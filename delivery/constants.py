@@ -24,6 +24,15 @@ class PaymentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Đã hủy")
 
 
+# What a payment pays for; one open payment per dossier and fee (a database constraint).
+DOSSIER_FEE = "dossier_fee"
+
+
+class OverpaymentReason(models.TextChoices):
+    FEE_ALREADY_PAID = "fee_already_paid", _("Lệ phí đã được thanh toán bằng giao dịch khác")
+    PAYMENT_CLOSED = "payment_closed", _("Cổng báo thành công sau khi giao dịch đã đóng")
+
+
 class CallbackCode(models.TextChoices):
     """Answers to the gateway's server-to-server call, as VNPay's IPN expects them."""
 

@@ -18,3 +18,8 @@ class HandOverForm(forms.Form):
     giay_uy_quyen = forms.FileField(label=_("Giấy ủy quyền (bản quét)"), required=False)
     da_kiem_tra = forms.BooleanField(label=_("Đã kiểm tra giấy tờ tùy thân"), required=False)
     da_ky_nhan = forms.BooleanField(label=_("Người nhận đã ký nhận kết quả"), required=False)
+
+
+class RefundForm(forms.Form):
+    ghi_chu = forms.CharField(label=_("Ghi chú hoàn trả (số chứng từ, hình thức)"),
+                              max_length=300, required=False)

@@ -7,16 +7,33 @@ columns into foreign keys without changing the services.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .constants import DocumentKind, PaymentStatus, PickupReason, ShipmentStatus
+from dossiers.storage import get_private_storage
+
+from .constants import (
+    DOSSIER_FEE,
+    DocumentKind,
+    OverpaymentReason,
+    PaymentStatus,
+    PickupReason,
+    ShipmentStatus,
+)
 
 
 def _document_path(instance: GeneratedDocument, filename: str) -> str:
     return f"documents/{instance.kind}/{instance.sha256[:2]}/{filename}"
+
+
+def _authorisation_path(instance: PickupAppointment, filename: str) -> str:
+    """An unguessable name in private storage; the caller passes the checked extension."""
+    extension = filename.rpartition(".")[2].lower() or "pdf"
+    return f"pickup-authorisations/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
 class GeneratedDocument(models.Model):
@@ -51,6 +68,7 @@ class GeneratedDocument(models.Model):
 class Payment(models.Model):
     order_ref = models.CharField(_("mã giao dịch"), max_length=64, unique=True)
     dossier_id = models.PositiveBigIntegerField(_("hồ sơ"), db_index=True)
+    fee = models.CharField(_("khoản thu"), max_length=32, default=DOSSIER_FEE)
     description = models.CharField(_("nội dung thanh toán"), max_length=255)
     amount = models.PositiveBigIntegerField(_("số tiền (VND)"))
     currency = models.CharField(_("tiền tệ"), max_length=3, default="VND")
@@ -71,11 +89,53 @@ class Payment(models.Model):
         verbose_name_plural = _("giao dịch thanh toán")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive")
+            models.CheckConstraint(condition=models.Q(amount__gt=0),
+                                   name="payment_amount_positive"),
+            # Two open payments for one fee could both be paid: a double charge.
+            models.UniqueConstraint(fields=["dossier_id", "fee"],
+                                    condition=models.Q(status=PaymentStatus.PENDING),
+                                    name="one_open_payment_per_fee"),
         ]
 
     def __str__(self) -> str:
         return f"{self.order_ref} ({self.amount:,} {self.currency})"
+
+
+class Overpayment(models.Model):
+    """Money the gateway took that does not pay a fee (the fee was already paid, or the
+    payment attempt had been closed): a refund owed to the citizen, listed for the unit's
+    staff until someone records the refund."""
+
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT,
+                                   related_name="overpayment", verbose_name=_("giao dịch"))
+    dossier_id = models.PositiveBigIntegerField(_("hồ sơ"), db_index=True)
+    unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+", verbose_name=_("đơn vị tiếp nhận"))
+    amount = models.PositiveBigIntegerField(_("số tiền (VND)"))
+    reason = models.CharField(_("lý do"), max_length=32, choices=OverpaymentReason.choices)
+    fee_paid_by = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+",
+                                    verbose_name=_("giao dịch đã nộp lệ phí"))
+    created_at = models.DateTimeField(_("ghi nhận lúc"), default=timezone.now)
+    refunded_at = models.DateTimeField(_("đã hoàn trả lúc"), null=True, blank=True)
+    refunded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("cán bộ hoàn trả"))
+    refund_note = models.CharField(_("ghi chú hoàn trả"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("khoản thu thừa cần hoàn trả")
+        verbose_name_plural = _("khoản thu thừa cần hoàn trả")
+        ordering = ["refunded_at", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(refunded_at__isnull=True, refunded_by__isnull=True)
+                           | models.Q(refunded_at__isnull=False, refunded_by__isnull=False)),
+                name="overpayment_refund_who_and_when"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} ({self.amount:,} VND)"
 
 
 class PaymentCallbackLog(models.Model):
@@ -171,8 +231,12 @@ class PickupAppointment(models.Model):
     collector_is_owner = models.BooleanField(_("chính chủ nhận"), default=True)
     collector_name = models.CharField(_("người nhận"), max_length=150, blank=True)
     collector_national_id = models.CharField(_("CCCD người nhận"), max_length=12, blank=True)
-    authorisation = models.FileField(_("giấy ủy quyền"), upload_to="pickup-authorisations/",
-                                     max_length=255, blank=True)
+    # A scan of an identity-bearing letter: private storage (never under MEDIA_ROOT), random
+    # name, read only through the dossier-file rule (delivery.views.pickup_authorisation).
+    authorisation = models.FileField(_("giấy ủy quyền"), upload_to=_authorisation_path,
+                                     storage=get_private_storage, max_length=255, blank=True)
+    authorisation_content_type = models.CharField(_("định dạng giấy ủy quyền"), max_length=64,
+                                                  blank=True)
     identity_checked = models.BooleanField(_("đã kiểm tra giấy tờ tùy thân"), default=False)
     signature_confirmed = models.BooleanField(_("người nhận đã ký nhận"), default=False)
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from .models import GeneratedDocument, Payment, Shipment
+from accounts.constants import StaffRole
+from accounts.selectors import staff_units, user_holds_role_at
+from dossiers.routing import path_ids
+
+from .models import GeneratedDocument, Overpayment, Payment, Shipment
 from .payments import GatewayResult, PaymentGateway, get_gateway
 
 
@@ -30,3 +34,32 @@ def documents_for_subject(*, subject_key: str, kind: str | None = None
                           ) -> QuerySet[GeneratedDocument]:
     qs = GeneratedDocument.objects.filter(subject_key=subject_key)
     return qs.filter(kind=kind) if kind else qs
+
+
+# --- overpayments: who sees them, who records the refund ---------------------------------------
+
+# The one-stop desk takes fees and pays refunds; a district admin covers the units below.
+REFUND_ROLES = frozenset({StaffRole.CLERK, StaffRole.DISTRICT_ADMIN})
+
+
+def overpayments_for_staff(user) -> QuerySet[Overpayment]:
+    """Overpayments of dossiers received in the user's units (``staff_units``: a district
+    admin's covers the subtree); a superuser also sees those with no unit. The admin and the
+    staff page both list this."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Overpayment.objects.none()
+    scope = Q(unit__in=staff_units(user))
+    if user.is_superuser:
+        scope |= Q(unit__isnull=True)
+    return (Overpayment.objects.filter(scope)
+            .select_related("payment", "fee_paid_by", "unit", "refunded_by"))
+
+
+def overpayment_may_refund(user, overpayment: Overpayment) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if overpayment.unit_id is None:
+        return False
+    return user_holds_role_at(user, path_ids(overpayment.unit), REFUND_ROLES)

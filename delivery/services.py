@@ -20,15 +20,30 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import signals
-from .constants import SHIPMENT_STATUS_RANK, CallbackCode, PaymentStatus, ShipmentStatus
+from .constants import (
+    DOSSIER_FEE,
+    SHIPMENT_STATUS_RANK,
+    CallbackCode,
+    OverpaymentReason,
+    PaymentStatus,
+    ShipmentStatus,
+)
 from .documents import BaseContext, PaymentLine, PaymentReceiptContext, render_pdf
 from .exceptions import (
     IdempotencyConflict,
+    InvalidCallback,
     InvalidSignature,
     PaymentError,
     ShipmentNotFound,
 )
-from .models import GeneratedDocument, Payment, PaymentCallbackLog, Shipment, ShipmentEvent
+from .models import (
+    GeneratedDocument,
+    Overpayment,
+    Payment,
+    PaymentCallbackLog,
+    Shipment,
+    ShipmentEvent,
+)
 from .payments import PaymentGateway, PaymentRequest, get_gateway
 from .postal import Party, PostalProvider, ShipmentRequest, StatusUpdate, get_provider
 
@@ -94,16 +109,41 @@ def _new_order_ref() -> str:
 def payment_create(
     *, dossier_id: int, amount: int, description: str, client_ip: str = "127.0.0.1",
     return_url: str | None = None, order_ref: str | None = None,
-    gateway: PaymentGateway | None = None,
+    gateway: PaymentGateway | None = None, fee: str = DOSSIER_FEE,
 ) -> tuple[Payment, str]:
-    """Open a payment for a dossier; returns it with the URL to redirect the citizen to."""
+    """Open the payment of one fee of a dossier, or hand back the one already open for it;
+    returns it with the URL to redirect the citizen to.
+
+    A fee has at most one open (pending) payment, so the citizen who clicks "pay" twice, in
+    two tabs, or comes back later pays the same order and cannot be charged twice. The open
+    payment is locked while it is reused; two requests racing to open the first one meet at
+    the database constraint and the loser takes the winner's. An open payment for another
+    amount or gateway (the fee or the configuration changed) is withdrawn first."""
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
         raise PaymentError("amount must be a positive whole number of đồng")
     gateway = gateway or get_gateway()
-    payment = Payment.objects.create(
-        order_ref=order_ref or _new_order_ref(), dossier_id=dossier_id,
-        description=description[:255], amount=amount, currency="VND", gateway=gateway.name,
-    )
+    with transaction.atomic():
+        payment = (Payment.objects.select_for_update()
+                   .filter(dossier_id=dossier_id, fee=fee, status=PaymentStatus.PENDING)
+                   .first())
+        if payment is not None and (payment.amount, payment.gateway) != (amount, gateway.name):
+            # Should it be paid after all, the callback records the money as an overpayment.
+            payment.status = PaymentStatus.CANCELLED
+            payment.save(update_fields=["status", "updated_at"])
+            payment = None
+        if payment is None:
+            try:
+                with transaction.atomic():
+                    payment = Payment.objects.create(
+                        order_ref=order_ref or _new_order_ref(), dossier_id=dossier_id,
+                        fee=fee, description=description[:255], amount=amount,
+                        currency="VND", gateway=gateway.name,
+                    )
+            except IntegrityError:
+                payment = Payment.objects.select_for_update().filter(
+                    dossier_id=dossier_id, fee=fee, status=PaymentStatus.PENDING).first()
+                if payment is None:
+                    raise
     return_url = return_url or (
         settings.PORTAL_BASE_URL.rstrip("/") + reverse("delivery:payment-return")
     )
@@ -121,9 +161,12 @@ def payment_handle_callback(
 ) -> CallbackOutcome:
     """Apply the gateway's server-to-server call (IPN).
 
-    Only a correctly signed call about a known pending order with the exact amount and currency
-    changes anything, and only once: a replay, a duplicate or a late "failed" after "paid"
-    answers "already confirmed". ``on_paid`` and ``payment_confirmed`` run once, after commit.
+    Only a correctly signed, complete answer with a final outcome, about a known pending order
+    with the exact amount and currency, changes anything, and only once: a replay, a duplicate
+    or a late "failed" after "paid" answers "already confirmed"; an incomplete answer answers
+    "unknown error" and leaves the order pending. ``on_paid`` and ``payment_confirmed`` run
+    once, after commit, for the payment that pays the fee. Money taken for a fee already
+    paid, or on an attempt already closed, is recorded as an overpayment to refund.
     """
     gateway = gateway or get_gateway()
     params = {str(k): str(v) for k, v in params.items()}
@@ -135,10 +178,22 @@ def payment_handle_callback(
         PaymentCallbackLog.objects.create(order_ref=order_ref, params=params,
                                           result_code=CallbackCode.INVALID_SIGNATURE)
         return CallbackOutcome(CallbackCode.INVALID_SIGNATURE)
+    except InvalidCallback as exc:
+        logger.warning("incomplete payment callback for order %r: %s", order_ref, exc)
+        PaymentCallbackLog.objects.create(
+            payment=Payment.objects.filter(order_ref=order_ref).first(), order_ref=order_ref,
+            params=params, result_code=CallbackCode.UNKNOWN_ERROR)
+        return CallbackOutcome(CallbackCode.UNKNOWN_ERROR)
 
+    fee = (Payment.objects.filter(order_ref=result.order_ref)
+           .values("dossier_id", "fee").first())
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().filter(order_ref=result.order_ref).first()
-        changed = False
+        # Every payment of the fee, locked in id order: callbacks about two attempts at one
+        # fee are applied one after the other, so only one of them can pay it.
+        attempts = list(Payment.objects.select_for_update().filter(**fee).order_by("pk")
+                        ) if fee else []
+        payment = next((p for p in attempts if p.order_ref == result.order_ref), None)
+        changed, overpaid = False, None
         if payment is None:
             code = CallbackCode.ORDER_NOT_FOUND
         elif result.amount != payment.amount:
@@ -147,6 +202,9 @@ def payment_handle_callback(
             code = CallbackCode.INVALID_CURRENCY
         elif payment.status != PaymentStatus.PENDING:
             code = CallbackCode.ALREADY_CONFIRMED
+            if result.success and payment.status != PaymentStatus.PAID:
+                overpaid = _overpayment_record(payment=payment,
+                                               reason=OverpaymentReason.PAYMENT_CLOSED)
         else:
             code, changed = CallbackCode.CONFIRMED, True
             if result.success:
@@ -161,12 +219,52 @@ def payment_handle_callback(
             payment.response_code = result.response_code[:8]
             payment.save(update_fields=["status", "paid_at", "gateway_transaction_id",
                                         "bank_code", "response_code", "updated_at"])
+            earlier = next((p for p in attempts
+                            if p.pk != payment.pk and p.status == PaymentStatus.PAID), None)
+            if result.success and earlier is not None:
+                overpaid = _overpayment_record(payment=payment, fee_paid_by=earlier,
+                                               reason=OverpaymentReason.FEE_ALREADY_PAID)
         PaymentCallbackLog.objects.create(payment=payment, order_ref=order_ref, params=params,
                                           result_code=code, changed_status=changed)
-        if changed and payment.status == PaymentStatus.PAID:
+        if changed and payment.status == PaymentStatus.PAID and overpaid is None:
             paid = payment
             transaction.on_commit(lambda: _announce_paid(paid, on_paid))
     return CallbackOutcome(code, payment, changed)
+
+
+def _overpayment_record(*, payment: Payment, reason: str,
+                        fee_paid_by: Payment | None = None) -> Overpayment:
+    """Once per payment (the one-to-one key): a replayed callback records nothing more."""
+    from dossiers.models import Dossier
+
+    existing = Overpayment.objects.filter(payment=payment).first()
+    if existing is not None:
+        return existing
+    logger.warning("payment %s took %s đồng that pay no fee (%s); to refund",
+                   payment.order_ref, payment.amount, reason)
+    unit_id = (Dossier.objects.filter(pk=payment.dossier_id)
+               .values_list("receiving_unit_id", flat=True).first())
+    return Overpayment.objects.create(payment=payment, dossier_id=payment.dossier_id,
+                                      unit_id=unit_id, amount=payment.amount, reason=reason,
+                                      fee_paid_by=fee_paid_by)
+
+
+@transaction.atomic
+def overpayment_mark_refunded(*, overpayment: Overpayment, acting_user,
+                              note: str = "") -> Overpayment:
+    """Records who refunded the money and when; the first record stands."""
+    from .selectors import overpayment_may_refund
+
+    locked = Overpayment.objects.select_for_update().select_related("unit").get(
+        pk=overpayment.pk)
+    if not overpayment_may_refund(acting_user, locked):
+        raise PaymentError("not allowed to record the refund of this overpayment")
+    if locked.refunded_at is None:
+        locked.refunded_at = timezone.now()
+        locked.refunded_by = acting_user
+        locked.refund_note = (note or "").strip()[:300]
+        locked.save(update_fields=["refunded_at", "refunded_by", "refund_note"])
+    return locked
 
 
 def _announce_paid(payment: Payment, on_paid: Callable[[Payment], object] | None) -> None:

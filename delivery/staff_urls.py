@@ -6,5 +6,7 @@ app_name = "delivery_staff"
 
 urlpatterns = [
     path("", views.counter_find, name="counter_find"),
+    path("hoan-tien/", views.overpayment_list, name="overpayments"),
+    path("hoan-tien/<int:pk>/", views.overpayment_refund, name="overpayment_refund"),
     path("<str:ref>/", views.counter_dossier, name="counter"),
 ]

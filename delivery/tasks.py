@@ -155,7 +155,8 @@ def sweep_documents(self, limit: int = 2000) -> int:
             count += 1
     receipt = GeneratedDocument.objects.filter(kind=DocumentKind.PAYMENT_RECEIPT,
                                                dossier_id=OuterRef("dossier_id"))
-    for payment_id in (Payment.objects.filter(status=PaymentStatus.PAID)
+    for payment_id in (Payment.objects.filter(status=PaymentStatus.PAID,
+                                              overpayment__isnull=True)
                        .filter(~Exists(receipt)).values_list("pk", flat=True)[:limit]):
         enqueue(apply_payment, payment_id)
         count += 1

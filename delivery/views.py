@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dossiers.access import citizen_required, staff_required
+from dossiers.access import citizen_required, may_read_dossier_file, staff_required
 from dossiers.exceptions import DossierError
 from dossiers.models import Dossier
-from dossiers.selectors import can_view_dossier, citizen_dossier, staff_dossier
+from dossiers.selectors import citizen_dossier, dossier_by_ref, staff_dossier
 from dossiers.services import personal_data_access_record
 from portal.clientip import client_address
 from portal.tasks import enqueue
@@ -34,7 +34,7 @@ from portal.tasks import enqueue
 from . import selectors, services, workflow
 from .constants import DocumentKind
 from .exceptions import DeliveryError, InvalidCallback, InvalidSignature, ShipmentNotFound
-from .forms import HandOverForm
+from .forms import HandOverForm, RefundForm
 from .models import GeneratedDocument, Payment, PickupAppointment
 from .payments import get_gateway
 from .tasks import render_dossier_document
@@ -161,15 +161,32 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     """A dossier's PDF, for its owner and the unit's staff; to anyone else it does not exist."""
     document = GeneratedDocument.objects.filter(pk=pk).first()
     dossier = _dossier_of(document) if document else None
-    if dossier is None or not can_view_dossier(request.user, dossier):
+    if not may_read_dossier_file(request, dossier, purpose="document"):
         raise Http404
-    if dossier.applicant_id != request.user.pk:
-        if not request.user.is_verified():
-            raise Http404
-        personal_data_access_record(dossier=dossier, user=request.user, purpose="document")
     response = FileResponse(document.file.open("rb"), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="{document.kind}-{(dossier.code or dossier.pk)}.pdf"')
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET"])
+def pickup_authorisation(request: HttpRequest, ref: str) -> HttpResponse:
+    """The authorisation letter scanned at the counter, under the rule of the dossier's files
+    (owner, or the handling unit's staff with two-factor and a read-audit row)."""
+    dossier = dossier_by_ref(ref)
+    if not may_read_dossier_file(request, dossier, purpose="authorisation"):
+        raise Http404
+    appointment = PickupAppointment.objects.filter(dossier_id=dossier.pk).first()
+    if appointment is None or not appointment.authorisation:
+        raise Http404
+    extension = appointment.authorisation.name.rpartition(".")[2]
+    response = FileResponse(appointment.authorisation.open("rb"),
+                            content_type=appointment.authorisation_content_type
+                            or "application/octet-stream")
+    response["Content-Disposition"] = (
+        f'inline; filename="giay-uy-quyen-{dossier.code or dossier.pk}.{extension}"')
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -199,7 +216,11 @@ def counter_find(request: HttpRequest) -> HttpResponse:
             return redirect("delivery_staff:counter", ref=dossier.ref)
         messages.error(request, _("Không tìm thấy hồ sơ %(code)s trong đơn vị của bạn.")
                        % {"code": code})
-    return render(request, "delivery/counter_find.html", {"q": query})
+    return render(request, "delivery/counter_find.html", {
+        "q": query,
+        "refunds_owed": selectors.overpayments_for_staff(request.user)
+        .filter(refunded_at__isnull=True).count(),
+    })
 
 
 @staff_required
@@ -227,3 +248,41 @@ def counter_dossier(request: HttpRequest, ref: str) -> HttpResponse:
         "dossier": dossier, "form": form,
         "appointment": PickupAppointment.objects.filter(dossier_id=dossier.pk).first(),
     })
+
+
+# --- overpayments: money taken twice for one fee, to refund -----------------------------------
+
+
+@staff_required
+@require_http_methods(["GET"])
+def overpayment_list(request: HttpRequest) -> HttpResponse:
+    """Refunds owed in the viewer's units, open ones first; each says who refunded it, when."""
+    overpayments = list(selectors.overpayments_for_staff(request.user)[:500])
+    codes = dict(Dossier.objects.filter(pk__in={o.dossier_id for o in overpayments})
+                 .values_list("pk", "code"))
+    rows = [{"overpayment": o, "dossier_code": codes.get(o.dossier_id) or o.dossier_id,
+             "may_refund": o.refunded_at is None
+             and selectors.overpayment_may_refund(request.user, o)}
+            for o in overpayments]
+    return render(request, "delivery/overpayments.html", {"rows": rows, "form": RefundForm()})
+
+
+@staff_required
+@require_POST
+def overpayment_refund(request: HttpRequest, pk: int) -> HttpResponse:
+    overpayment = selectors.overpayments_for_staff(request.user).filter(pk=pk).first()
+    if overpayment is None:
+        raise Http404
+    form = RefundForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Ghi chú hoàn trả không hợp lệ."))
+        return redirect("delivery_staff:overpayments")
+    try:
+        services.overpayment_mark_refunded(overpayment=overpayment, acting_user=request.user,
+                                           note=form.cleaned_data["ghi_chu"])
+    except DeliveryError:
+        messages.error(request, _("Chỉ cán bộ một cửa của đơn vị được ghi nhận hoàn trả."))
+    else:
+        messages.success(request, _("Đã ghi nhận hoàn trả giao dịch %(ref)s.")
+                         % {"ref": overpayment.payment.order_ref})
+    return redirect("delivery_staff:overpayments")

@@ -29,13 +29,14 @@ from dossiers.services import (
     fee_outstanding,
     staff_may_act,
 )
+from dossiers.uploads import inspect_upload
 from portal.tasks import enqueue_on_commit
 from procedures.constants import DeliveryMethod
 
 from . import contexts
-from .constants import DocumentKind, PaymentStatus, PickupReason, ShipmentStatus
+from .constants import DOSSIER_FEE, DocumentKind, PaymentStatus, PickupReason, ShipmentStatus
 from .documents import PaymentLine
-from .models import GeneratedDocument, Payment, PickupAppointment, Shipment
+from .models import GeneratedDocument, Overpayment, Payment, PickupAppointment, Shipment
 from .postal import Party
 from .services import document_render, payment_create, payment_receipt_issue, shipment_create
 
@@ -44,23 +45,29 @@ logger = logging.getLogger(__name__)
 # --- payment -------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def dossier_payment_start(*, dossier: Dossier, client_ip: str = "127.0.0.1") -> str:
-    """Opens a payment of the dossier's outstanding fee; returns the gateway URL. The amount is
-    computed from the procedure version, never taken from the browser."""
+    """Opens the payment of the dossier's outstanding fee, or reuses the one already open;
+    returns the gateway URL. The amount is computed from the procedure version, never taken
+    from the browser. The dossier row lock makes two clicks wait for each other; the fee's
+    one-open-payment constraint holds even without it."""
+    dossier = _locked(dossier.pk)
     amount = fee_outstanding(dossier)
     if not amount or dossier.state not in (DossierState.SUBMITTED,
                                            DossierState.SUPPLEMENT_REQUESTED):
         raise DossierInvalid(_("Hồ sơ này không có lệ phí cần thanh toán."), code="no_fee")
     _payment, url = payment_create(
-        dossier_id=dossier.pk, amount=amount,
+        dossier_id=dossier.pk, amount=amount, fee=DOSSIER_FEE,
         description=f"Le phi ho so {dossier.code}", client_ip=client_ip,
     )
     return url
 
 
 def payment_apply(*, payment: Payment) -> bool:
-    """A confirmed payment becomes the dossier's "pay" event once; the receipt follows."""
-    if payment.status != PaymentStatus.PAID:
+    """A confirmed payment becomes the dossier's "pay" event once; the receipt follows.
+    An overpayment (money to refund) pays nothing."""
+    if payment.status != PaymentStatus.PAID or Overpayment.objects.filter(
+            payment=payment).exists():
         return False
     entry = dossier_record_payment(dossier_id=payment.dossier_id, amount=payment.amount,
                                    order_ref=payment.order_ref,
@@ -72,7 +79,8 @@ def payment_apply(*, payment: Payment) -> bool:
 
 
 def payment_receipt_for(*, payment_id: int) -> GeneratedDocument | None:
-    payment = Payment.objects.filter(pk=payment_id, status=PaymentStatus.PAID).first()
+    payment = Payment.objects.filter(pk=payment_id, status=PaymentStatus.PAID,
+                                     overpayment__isnull=True).first()
     if payment is None:
         return None
     dossier = Dossier.objects.select_related("receiving_unit__parent", "procedure",
@@ -283,6 +291,8 @@ def pickup_hand_over(
         if authorisation is None:
             raise DossierInvalid(_("Người nhận thay phải xuất trình giấy ủy quyền."),
                                  code="authorisation")
+        # The same checks as any dossier upload: type from the bytes, size, no active content.
+        checked = inspect_upload(authorisation)
     if not identity_checked or not signature_confirmed:
         raise DossierInvalid(_("Cần xác nhận đã kiểm tra giấy tờ và người nhận đã ký nhận."),
                              code="confirmation")
@@ -295,9 +305,11 @@ def pickup_hand_over(
     appointment.signature_confirmed = signature_confirmed
     fields = ["collected_at", "handed_over_by", "collector_is_owner", "collector_name",
               "collector_national_id", "identity_checked", "signature_confirmed"]
-    if authorisation is not None:
-        appointment.authorisation.save(f"uy-quyen-{dossier.pk}.pdf", authorisation, save=False)
-        fields.append("authorisation")
+    if not collector_is_owner:
+        extension = checked["storage_name"].rpartition(".")[2]
+        appointment.authorisation.save(f"giay-uy-quyen.{extension}", authorisation, save=False)
+        appointment.authorisation_content_type = checked["content_type"]
+        fields += ["authorisation", "authorisation_content_type"]
     appointment.save(update_fields=fields)
     who = (_("chính chủ") if collector_is_owner else _("người được ủy quyền"))
     note = _("Trả kết quả tại quầy cho %(name)s (%(who)s, CCCD ********%(tail)s); đã ký nhận.") \

@@ -41,3 +41,22 @@ def staff_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def may_read_dossier_file(request, dossier, *, purpose: str) -> bool:
+    """The one access rule for a dossier's files (attachments, generated PDFs, the counter's
+    authorisation scan): the applicant, or staff of a unit handling the dossier who passed
+    two-factor; a staff read leaves a personal-data access row. Anyone else: False (the
+    views answer 404, so the file does not exist for them)."""
+    from .selectors import can_view_dossier
+    from .services import personal_data_access_record
+
+    user = request.user
+    if dossier is None or not can_view_dossier(user, dossier):
+        return False
+    if dossier.applicant_id == user.pk:
+        return True
+    if not getattr(user, "is_verified", lambda: False)():
+        return False
+    personal_data_access_record(dossier=dossier, user=user, purpose=purpose)
+    return True

@@ -18,13 +18,12 @@ from procedures.constants import DeliveryMethod
 from procedures.models import Procedure
 from units.models import Unit
 
-from .access import citizen_required
+from .access import citizen_required, may_read_dossier_file
 from .constants import DossierState
 from .exceptions import DossierError
 from .forms import SupplementForm, TrackForm, filing_form_class, split_cleaned
 from .models import Dossier, DossierAttachment, StoredDocument
 from .selectors import (
-    can_view_dossier,
     citizen_dossier,
     dossier_by_ref,
     dossier_history,
@@ -42,7 +41,6 @@ from .services import (
     dossier_update_draft,
     dossier_withdraw,
     missing_documents,
-    personal_data_access_record,
 )
 
 
@@ -225,12 +223,8 @@ def attachment(request, ref: str, pk: int):
     """Serves a dossier file to the applicant or to staff who may see the dossier; to anyone
     else the file does not exist."""
     dossier = dossier_by_ref(ref)
-    if dossier is None or not can_view_dossier(request.user, dossier):
+    if not may_read_dossier_file(request, dossier, purpose="file"):
         raise Http404
-    if dossier.applicant_id != request.user.pk:
-        if not request.user.is_verified():
-            raise Http404
-        personal_data_access_record(dossier=dossier, user=request.user, purpose="file")
     item = get_object_or_404(DossierAttachment, dossier=dossier, pk=pk)
     return _file_response(item.file, item.content_type, item.original_name)
 
