@@ -37,7 +37,8 @@ CITIZEN_OWN = {
     "ratings:rate", "dossier-rating",
 }
 # A dossier's files and data: the owner and the staff of the units handling it.
-DOSSIER_OBJECT = {"dossier-detail", "dossiers:attachment", "delivery_documents:download"}
+DOSSIER_OBJECT = {"dossier-detail", "dossiers:attachment", "delivery_documents:download",
+                  "delivery_documents:authorisation"}
 # Pages about the signed-in user only (no object of someone else can be named in the URL).
 SIGNED_IN = {
     "dossiers:mine", "dossiers:store", "dossiers:file", "citizens:verify", "citizens:profile",
@@ -58,6 +59,7 @@ STAFF = {
     "dossier-queue", "staff-procedure-list", "staff-procedure-import-",
     "staff-procedure-export", "reports_staff:dashboard", "reports_staff:dossiers",
     "reports_staff:export", "ratings_staff:kiosk", "stats-overdue",
+    "delivery_staff:overpayments", "delivery_staff:overpayment_refund",
 }
 # Server-to-server callbacks: signed, never a session.
 CALLBACKS = {"delivery_callbacks:payment-ipn", "delivery_callbacks:postal-status"}
