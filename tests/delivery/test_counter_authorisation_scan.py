@@ -107,3 +107,27 @@ def test_the_scan_is_private_unguessable_and_read_by_the_dossier_file_rule(
     client.logout()
     assert client.get(url).status_code == 404
     assert reads.count() == 1
+
+
+def test_the_migration_moves_existing_scans_out_of_media_root(at_counter):
+    """Scans stored before the fix (MEDIA_ROOT, uy-quyen-<id>.pdf) move to private storage."""
+    import importlib
+
+    from django.apps import apps
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from tests.dossiers.conftest import PDF
+
+    migration = importlib.import_module(
+        "delivery.migrations.0005_pickup_authorisation_private_storage")
+    old_name = default_storage.save(f"pickup-authorisations/uy-quyen-{at_counter.pk}.pdf",
+                                    ContentFile(PDF))
+    PickupAppointment.objects.filter(dossier_id=at_counter.pk).update(authorisation=old_name)
+    migration.move_authorisations_to_private_storage(apps, None)
+    appointment = PickupAppointment.objects.get(dossier_id=at_counter.pk)
+    assert not default_storage.exists(old_name)
+    assert re.fullmatch(r"pickup-authorisations/\d{4}/\d{2}/[0-9a-f]{32}\.pdf",
+                        appointment.authorisation.name)
+    assert appointment.authorisation_content_type == "application/pdf"
+    assert (Path(private_root()) / appointment.authorisation.name).read_bytes() == PDF
