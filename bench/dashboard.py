@@ -53,7 +53,7 @@ INSERT INTO dossiers_dossier (
     applicant_phone, applicant_email, applicant_address, receiving_unit_id, current_unit_id,
     current_step, state, channel, data, delivery_method, delivery_address, created_at,
     updated_at, submitted_at, received_at, due_date, original_due_date, finished_at,
-    supplement_count, supplement_from_state, supplement_items, paused_days, apology_count,
+    supplement_count, supplement_from_state, supplement_items, apology_count,
     apology_reason, result_summary, refusal_reason, version)
 SELECT gen_random_uuid(), 'DASH-' || lpad(g::text, 8, '0'), procs[pi], versions[pi],
     'Công dân ' || g, '', '', '', '', ward, ward, 0, state,
@@ -63,7 +63,7 @@ SELECT gen_random_uuid(), 'DASH-' || lpad(g::text, 8, '0'), procs[pi], versions[
     (recv::date + (days[pi] * 7 / 5 + 1)), (recv::date + (days[pi] * 7 / 5 + 1)),
     CASE WHEN state IN ('returned', 'result_ready', 'refused', 'approved', 'withdrawn')
          THEN recv + rfin * (days[pi] * 1.6 + 2) * interval '1 day' END,
-    CASE WHEN rsup < 0.90 THEN 0 WHEN rsup < 0.98 THEN 1 ELSE 2 END, '', '[]'::jsonb, 0, 0,
+    CASE WHEN rsup < 0.90 THEN 0 WHEN rsup < 0.98 THEN 1 ELSE 2 END, '', '[]'::jsonb, 0,
     '', '', '', 1
 FROM t
 """
@@ -239,8 +239,7 @@ def main() -> int:
     facts_n = DossierFact.objects.count()
     rollups_d = StatRollup.objects.filter(grain="D").count()
     rollups_m = StatRollup.objects.filter(grain="M").count()
-    overdue = Dossier.objects.filter(state__in=["received", "in_progress"],
-                                     due_date__lt=today).count()
+    overdue = Dossier.objects.overdue(today).count()
     out = Path(ROOT / "bench/results/dashboard.md")
     out.write_text(
         table + f"\n{Dossier.objects.count():,} dossiers, {facts_n:,} fact rows, "

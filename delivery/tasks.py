@@ -213,7 +213,9 @@ def remind_pickups(self, limit: int = 2000) -> int:
 
 @shared_task(bind=True, **RETRY)
 def scan_overdue(self, limit: int = 5000) -> int:
-    """Flags overdue dossiers and tells the unit's leaders, once per dossier per day."""
+    """Flags overdue dossiers and tells the unit's leaders, once per dossier per day.
+    Overdue is dossiers/clock.py's: a dossier waiting for the citizen, or not yet received,
+    is never alerted on."""
     from accounts.models import StaffAssignment
 
     today = timezone.localdate()

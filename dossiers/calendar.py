@@ -106,3 +106,106 @@ class WorkingDays:
         return working_days_between(a, b)
 
     __call__ = between
+
+
+# --- working hours ---------------------------------------------------------------------------
+# Deadlines shorter than a day (acknowledging an online filing) count office hours on working
+# days: settings.OFFICE_HOURS on the days the calendar above calls working.
+
+
+def office_hours() -> list[tuple[datetime.time, datetime.time]]:
+    """settings.OFFICE_HOURS ("07:30-11:30", "13:30-17:00") as ordered time intervals."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    intervals = []
+    try:
+        for spec in settings.OFFICE_HOURS:
+            start, end = (datetime.time.fromisoformat(part.strip()) for part in spec.split("-"))
+            intervals.append((start, end))
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"OFFICE_HOURS must be HH:MM-HH:MM intervals: {settings.OFFICE_HOURS!r}") from exc
+    intervals.sort()
+    if not intervals or any(start >= end for start, end in intervals) or any(
+            a[1] > b[0] for a, b in zip(intervals, intervals[1:], strict=False)):
+        raise ImproperlyConfigured(
+            f"OFFICE_HOURS must be ordered, non-overlapping intervals: {settings.OFFICE_HOURS!r}")
+    return intervals
+
+
+class WorkingTime:
+    """Office-hours arithmetic on working days. The calendar exceptions of the span asked
+    about are read once (a queue page's rows share one read); days past it are read on demand.
+    ``exceptions`` given (a migration's historical rows) means no read at all."""
+
+    def __init__(self, start: datetime.date, end: datetime.date,
+                 exceptions: dict[datetime.date, str] | None = None) -> None:
+        from django.utils import timezone
+
+        self._tz = timezone.get_current_timezone()
+        self._hours = office_hours()
+        self._complete = exceptions is not None
+        self._exceptions = dict(exceptions or {})
+        self._loaded = (start, end)
+        if not self._complete:
+            self._exceptions.update(_exceptions(start, end))
+
+    def is_working(self, day: datetime.date) -> bool:
+        first, last = self._loaded
+        if not self._complete and not first <= day <= last:
+            first, last = min(first, day), max(last, day + datetime.timedelta(days=60))
+            self._exceptions.update(_exceptions(first, last))
+            self._loaded = (first, last)
+        return _is_working(day, self._exceptions)
+
+    def _periods(self, day: datetime.date) -> list[tuple[datetime.datetime, datetime.datetime]]:
+        if not self.is_working(day):
+            return []
+        return [(datetime.datetime.combine(day, start, self._tz),
+                 datetime.datetime.combine(day, end, self._tz)) for start, end in self._hours]
+
+    def add(self, start: datetime.datetime, duration: datetime.timedelta) -> datetime.datetime:
+        """The moment ``duration`` of office time after ``start`` (outside office hours the
+        count starts at the next opening)."""
+        from django.utils import timezone
+
+        start = timezone.localtime(start, self._tz)
+        remaining, day = duration, start.date()
+        for _ in range(_MAX_SCAN_DAYS):
+            for opens, closes in self._periods(day):
+                begin = max(opens, start)
+                if begin >= closes:
+                    continue
+                if begin + remaining <= closes:
+                    return begin + remaining
+                remaining -= closes - begin
+            day += datetime.timedelta(days=1)
+        raise ValueError("no working time found")
+
+    def between(self, a: datetime.datetime, b: datetime.datetime) -> datetime.timedelta:
+        """Office time in [a, b]; negative when b is before a."""
+        from django.utils import timezone
+
+        if b < a:
+            return -self.between(b, a)
+        a, b = timezone.localtime(a, self._tz), timezone.localtime(b, self._tz)
+        total, day = datetime.timedelta(0), a.date()
+        while day <= b.date():
+            for opens, closes in self._periods(day):
+                total += max(min(closes, b) - max(opens, a), datetime.timedelta(0))
+            day += datetime.timedelta(days=1)
+        return total
+
+
+def acknowledge_by(submitted_at: datetime.datetime, *,
+                   working_time: WorkingTime | None = None) -> datetime.datetime:
+    """When an online filing must be received or returned for supplement: the set number of
+    office hours (settings.ACKNOWLEDGE_WITHIN_WORKING_HOURS) after it was filed."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    day = timezone.localtime(submitted_at).date()
+    working_time = working_time or WorkingTime(day, day + datetime.timedelta(days=30))
+    return working_time.add(
+        submitted_at, datetime.timedelta(hours=settings.ACKNOWLEDGE_WITHIN_WORKING_HOURS))

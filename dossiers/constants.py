@@ -33,8 +33,14 @@ FINISHED_STATES = frozenset({
     DossierState.APPROVED, DossierState.REFUSED, DossierState.RESULT_READY,
     DossierState.RETURNED, DossierState.WITHDRAWN,
 })
-# States where the processing clock runs (the dossier can become overdue).
-OPEN_STATES = frozenset({DossierState.RECEIVED, DossierState.IN_PROGRESS})
+# The one definition of when the processing clock runs (dossiers/clock.py applies it): from
+# complete reception until a decision. It stops while waiting for the citizen's supplement and
+# restarts in full on supplement; a dossier not yet received has no running clock (it may be
+# late to acknowledge instead, ACKNOWLEDGE_STATES).
+CLOCK_RUNNING_STATES = frozenset({DossierState.RECEIVED, DossierState.IN_PROGRESS})
+# States where an online filing waits for the desk to receive it or return it for supplement
+# within the working hours of settings.ACKNOWLEDGE_WITHIN_WORKING_HOURS.
+ACKNOWLEDGE_STATES = frozenset({DossierState.SUBMITTED})
 
 
 class Channel(models.TextChoices):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from procedures.constants import DeliveryMethod
 
+from . import clock
 from .constants import (
     FINISHED_STATES,
     Action,
@@ -54,9 +55,15 @@ class DossierQuerySet(models.QuerySet):
     def unfinished(self):
         return self.exclude(state__in=FINISHED_STATES).exclude(state=DossierState.DRAFT)
 
+    # When the clock runs, overdue, late to acknowledge: defined once in dossiers/clock.py.
+    def clock_running(self):
+        return self.filter(clock.clock_running_q())
+
     def overdue(self, today=None):
-        today = today or timezone.localdate()
-        return self.unfinished().filter(due_date__lt=today)
+        return self.filter(clock.overdue_q(today))
+
+    def late_to_acknowledge(self, now=None):
+        return self.filter(clock.late_to_acknowledge_q(now))
 
 
 class Dossier(models.Model):
@@ -108,6 +115,11 @@ class Dossier(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    acknowledge_due_at = models.DateTimeField(
+        _("hạn tiếp nhận"), null=True, blank=True,
+        help_text=_("Hồ sơ trực tuyến phải được tiếp nhận hoặc yêu cầu bổ sung trước thời điểm "
+                    "này (tính theo giờ làm việc)."),
+    )
     received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
     due_date = models.DateField(_("ngày hẹn trả"), null=True, blank=True)
     original_due_date = models.DateField(_("ngày hẹn ban đầu"), null=True, blank=True)
@@ -117,10 +129,6 @@ class Dossier(models.Model):
     supplement_requested_at = models.DateTimeField(null=True, blank=True)
     supplement_from_state = models.CharField(max_length=24, blank=True)
     supplement_items = models.JSONField(_("nội dung cần bổ sung"), default=list, blank=True)
-    paused_days = models.PositiveIntegerField(
-        _("số ngày làm việc chờ bổ sung"), default=0,
-        help_text=_("Thời gian chờ công dân bổ sung không tính vào thời hạn."),
-    )
 
     apology_count = models.PositiveSmallIntegerField(default=0)
     apology_reason = models.TextField(_("lý do chậm"), blank=True)
@@ -140,8 +148,11 @@ class Dossier(models.Model):
         verbose_name_plural = _("hồ sơ")
         ordering = ["-created_at"]
         indexes = [
-            # The clerk queue: a unit's open dossiers by due date.
-            models.Index(fields=["current_unit", "state", "due_date"], name="dossier_queue_idx"),
+            # The clerk queue: a unit's open dossiers by due date. The tab counts and the
+            # dashboard's live counts (overdue, late to acknowledge) read only these columns,
+            # so they stay index-only scans.
+            models.Index(fields=["current_unit", "state", "due_date", "acknowledge_due_at"],
+                         name="dossier_queue_idx"),
             # A queue tab page in its display order: walks one unit's dossiers by due date and
             # stops at the page's 20 rows, for tabs of several states too (state is a key
             # column so it is filtered in the index, without visiting the table).
@@ -173,10 +184,16 @@ class Dossier(models.Model):
         return self.state in FINISHED_STATES
 
     @property
+    def clock_running(self) -> bool:
+        return clock.clock_runs(self.state)
+
+    @property
     def is_overdue(self) -> bool:
-        if self.is_finished or self.state == DossierState.DRAFT or not self.due_date:
-            return False
-        return self.due_date < timezone.localdate()
+        return clock.is_overdue(self.state, self.due_date)
+
+    @property
+    def is_late_to_acknowledge(self) -> bool:
+        return clock.is_late_to_acknowledge(self.state, self.acknowledge_due_at)
 
     @property
     def steps(self) -> list[dict]:

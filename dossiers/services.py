@@ -382,8 +382,9 @@ def dossier_submit(*, dossier: Dossier, acting_user) -> Dossier:
     dossier.submitted_at = now
     # Expected appointment if received now; the clerk's reception sets the binding one.
     dossier.due_date = calendar.due_date_for(now, _processing_days(dossier))
+    dossier.acknowledge_due_at = calendar.acknowledge_by(now)
     from_state, dossier.state = dossier.state, DossierState.SUBMITTED
-    _save(dossier, ["data", "code", "submitted_at", "due_date", "state"])
+    _save(dossier, ["data", "code", "submitted_at", "due_date", "acknowledge_due_at", "state"])
     _record(dossier, action=Action.SUBMIT, from_state=from_state, actor=acting_user)
     return dossier
 
@@ -412,8 +413,9 @@ def _start_clock(dossier: Dossier, now: datetime.datetime) -> None:
 def dossier_supplement(*, dossier: Dossier, acting_user, note: str = "",
                        expected_version: int | None = None) -> Dossier:
     """The citizen completes the same dossier. Asked at reception, it waits for reception
-    again; asked later, it is received anew and the deadline restarts from now (the time
-    spent waiting for the citizen does not count)."""
+    again, with a new acknowledgement deadline from now (the completed filing is new to the
+    desk); asked later, it is received anew and the deadline restarts from now (the time
+    spent waiting for the citizen does not count: see dossiers/clock.py)."""
     dossier = _lock(dossier, expected_version)
     _check(dossier, Action.SUPPLEMENT, acting_user, note)
     new = dossier.attachments.filter(created_at__gte=dossier.supplement_requested_at)
@@ -422,11 +424,11 @@ def dossier_supplement(*, dossier: Dossier, acting_user, note: str = "",
                              code="nothing_supplied")
     now = timezone.now()
     from_state = dossier.state
-    fields = ["state", "paused_days"]
-    dossier.paused_days += max(calendar.working_days_between(
-        timezone.localdate(dossier.supplement_requested_at), timezone.localdate(now)), 0)
+    fields = ["state"]
     if dossier.supplement_from_state == DossierState.SUBMITTED:
         dossier.state = DossierState.SUBMITTED
+        dossier.acknowledge_due_at = calendar.acknowledge_by(now)
+        fields.append("acknowledge_due_at")
     else:
         dossier.state = DossierState.RECEIVED
         _start_clock(dossier, now)

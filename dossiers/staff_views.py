@@ -24,6 +24,7 @@ from .forms import ActionForm, QueueFilterForm, reception_form_class, split_clea
 from .selectors import (
     QUEUE_TABS,
     CountedQuerySet,
+    acknowledgement_left,
     dossier_history,
     dossier_queue,
     queue_counts,
@@ -39,7 +40,8 @@ from .services import (
 )
 
 TAB_LABELS = {
-    "cho-tiep-nhan": _("Chờ tiếp nhận"), "dang-xu-ly": _("Đang xử lý"),
+    "cho-tiep-nhan": _("Chờ tiếp nhận"), "tre-tiep-nhan": _("Trễ tiếp nhận"),
+    "dang-xu-ly": _("Đang xử lý"),
     "bo-sung": _("Chờ bổ sung"), "den-han-hom-nay": _("Đến hạn hôm nay"),
     "qua-han": _("Quá hạn"), "tra-ket-qua": _("Chờ trả kết quả"), "tat-ca": _("Tất cả"),
 }
@@ -58,6 +60,10 @@ def queue(request):
     if not (procedure or channel):  # the tab's count is known: no COUNT(*) for the pages
         dossiers = CountedQuerySet(dossiers, counts[tab])
     page = Paginator(dossiers, 20).get_page(request.GET.get("page"))
+    left = acknowledgement_left(page.object_list)
+    for dossier in page.object_list:
+        dossier.acknowledge_left = (_time_left(left[dossier.pk], dossier.is_late_to_acknowledge)
+                                    if dossier.pk in left else "")
     keep = request.GET.copy()
     keep.pop("page", None)
     keep.pop("tab", None)
@@ -65,6 +71,22 @@ def queue(request):
         "tab": tab, "tabs": [(key, TAB_LABELS[key], counts[key]) for key in QUEUE_TABS],
         "page": page, "form": form, "query_string": keep.urlencode(),
     })
+
+
+def _time_left(left, late: bool) -> str:
+    """Office time left to acknowledge ("còn 3 giờ 30 phút"), or how late ("trễ 2 giờ")."""
+    minutes = int(abs(left).total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        amount = _("%(hours)d giờ %(minutes)d phút") % {"hours": hours, "minutes": minutes}
+    elif hours:
+        amount = _("%(hours)d giờ") % {"hours": hours}
+    else:
+        amount = _("%(minutes)d phút") % {"minutes": minutes}
+    if not late:
+        return _("còn %(amount)s") % {"amount": amount}
+    # Late by no office time yet (a deadline at 17:00, seen in the evening): late all the same.
+    return _("trễ %(amount)s") % {"amount": amount} if hours or minutes else _("trễ hạn")
 
 
 def available_actions(user, dossier) -> list[str]:

@@ -339,6 +339,11 @@ if not DEBUG:
 # --- Portal --------------------------------------------------------------------------------
 PORTAL_NAME = env.str("PORTAL_NAME", default="Cổng Dịch vụ công thành phố Đà Nẵng")
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Office hours on working days (dossiers/calendar.py WorkingTime): "HH:MM-HH:MM" intervals.
+# An online filing must be received or returned for supplement within
+# ACKNOWLEDGE_WITHIN_WORKING_HOURS of them (NĐ 45/2020).
+OFFICE_HOURS = env.list("OFFICE_HOURS", default=["07:30-11:30", "13:30-17:00"])
+ACKNOWLEDGE_WITHIN_WORKING_HOURS = env.int("ACKNOWLEDGE_WITHIN_WORKING_HOURS", default=8)
 
 # --- Delivery: online payment and public postal service ------------------------------------
 # "sandbox" is the built-in VNPay-like gateway and VNPost-like provider. Secrets sign every

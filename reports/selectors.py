@@ -2,7 +2,8 @@
 
 A period is cut into whole months (monthly cells) and the days at its edges (daily cells), so
 "the last 12 months" of a whole city adds up a few thousand rows whatever the dossier count.
-Only "overdue now" reads the dossier table itself, because it changes with the clock.
+Only the live counts (overdue, late to acknowledge) read the dossier table itself, because they
+change with the clock; both take their definition from dossiers/clock.py.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from dossiers import clock
 from dossiers.calendar import WorkingDays
-from dossiers.constants import OPEN_STATES
+from dossiers.constants import CLOCK_RUNNING_STATES
 from dossiers.models import Dossier
 from units.models import Unit
 
@@ -283,7 +285,8 @@ def overdue_page(unit_ids: list[int], today: datetime.date | None = None, limit:
         " AND state = s.st AND due_date < %s ORDER BY due_date LIMIT %s) AS d"
         " ORDER BY d.due_date, d.id LIMIT %s")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [list(unit_ids), sorted(OPEN_STATES), today, limit, limit])
+        # The states are the clock's (dossiers.clock.overdue_q), so this agrees with overdue().
+        cursor.execute(sql, [list(unit_ids), sorted(CLOCK_RUNNING_STATES), today, limit, limit])
         ids = [row[0] for row in cursor.fetchall()]
     found = overdue(unit_ids, today).in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
@@ -291,11 +294,21 @@ def overdue_page(unit_ids: list[int], today: datetime.date | None = None, limit:
 
 def overdue(unit_ids: list[int], today: datetime.date | None = None) -> QuerySet[Dossier]:
     """Dossiers whose clock runs and whose appointment has passed, held in the scope now."""
-    today = today or timezone.localdate()
-    return (Dossier.objects.filter(state__in=OPEN_STATES, due_date__lt=today,
-                                   current_unit_id__in=unit_ids)
+    return (Dossier.objects.overdue(today).filter(current_unit_id__in=unit_ids)
             .select_related("procedure", "current_unit", "receiving_unit")
             .order_by("due_date", "id"))
+
+
+def live_counts(unit_ids: list[int], now: datetime.datetime | None = None) -> dict[str, int]:
+    """Overdue and late-to-acknowledge dossiers held in the scope now, in one read of the
+    clerk-queue index (both definitions from dossiers/clock.py)."""
+    now = now or timezone.now()
+    return Dossier.objects.filter(current_unit_id__in=unit_ids).filter(
+        clock.clock_running_q() | clock.awaiting_acknowledgement_q()
+    ).aggregate(
+        overdue=Count("state", filter=clock.overdue_q(timezone.localdate(now))),
+        late_to_acknowledge=Count("state", filter=clock.late_to_acknowledge_q(now)),
+    )
 
 
 def overdue_rows(dossiers: list[Dossier], today: datetime.date | None = None

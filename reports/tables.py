@@ -102,7 +102,8 @@ def change(current: Any, previous: Any) -> float | None:
     return round(float(current) - float(previous), 2)
 
 
-def headline_table(current: dict, previous: dict, overdue_count: int | None = None) -> Table:
+def headline_table(current: dict, previous: dict, overdue_count: int | None = None,
+                   late_to_acknowledge_count: int | None = None) -> Table:
     from ratings.constants import CRITERIA
 
     table = Table("tong-hop", str(_("Chỉ số tổng hợp")),
@@ -120,6 +121,9 @@ def headline_table(current: dict, previous: dict, overdue_count: int | None = No
                                % {"level": level["level"]}), level["online_share"], None, None])
     if overdue_count is not None:
         table.rows.append([str(_("Đang quá hạn (hiện tại)")), overdue_count, None, None])
+    if late_to_acknowledge_count is not None:
+        table.rows.append([str(_("Trễ tiếp nhận (hiện tại)")), late_to_acknowledge_count,
+                           None, None])
     table.links = [None] * len(table.rows)
     return table
 

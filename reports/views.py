@@ -60,13 +60,14 @@ def _query(period: selectors.Period, **extra: Any) -> str:
 
 
 def _dashboard_tables(selected: Unit, ids: list[int], period: selectors.Period,
-                      today) -> dict[str, Any]:
+                      now) -> dict[str, Any]:
+    today = timezone.localdate(now)
     base = reverse("reports_staff:dashboard")
     drill = reverse("reports_staff:dossiers")
     current, by_unit = selectors.scope_summary(ids, period)
     previous = selectors.figures(ids, period.previous())
-    overdue_qs = selectors.overdue(ids, today)
-    overdue_count = overdue_qs.count()
+    live = selectors.live_counts(ids, now)
+    overdue_count, late_count = live["overdue"], live["late_to_acknowledge"]
     overdue = selectors.overdue_rows(selectors.overdue_page(ids, today, OVERDUE_ON_PAGE), today)
     children = [row for row in selectors.children_breakdown(selected, period, ids, by_unit)
                 if row["is_self"] or row["unit"].pk in ids]
@@ -75,8 +76,8 @@ def _dashboard_tables(selected: Unit, ids: list[int], period: selectors.Period,
     ranking = selectors.ward_ranking(ids, period, by_unit=by_unit)
     return {
         "current": current, "previous": previous, "overdue_count": overdue_count,
-        "series": series,
-        "headline": tables.headline_table(current, previous, overdue_count),
+        "late_to_acknowledge_count": late_count, "series": series,
+        "headline": tables.headline_table(current, previous, overdue_count, late_count),
         "units": tables.units_table(
             [r for r in children if not r["is_self"]],
             lambda r: f"{base}?{_query(period, don_vi=r['unit'].pk)}"),
@@ -110,8 +111,9 @@ def _chart_data(series: list[dict], children: tables.Table) -> dict[str, Any]:
 def dashboard(request):
     roots, selected, ids = _staff_scope(request)
     period = _period(request)
-    today = timezone.localdate()
-    data = _dashboard_tables(selected, ids, period, today)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    data = _dashboard_tables(selected, ids, period, now)
     ranking = data["wards"]
     ranking_short = tables.Table(ranking.slug, ranking.title, ranking.headers,
                                  ranking.rows[:RANKING_ON_PAGE], ranking.links[:RANKING_ON_PAGE])
@@ -133,6 +135,7 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", {
         "roots": roots, "unit": selected, "period": period, "previous_period": period.previous(),
         "headlines": headlines, "overdue_count": data["overdue_count"],
+        "late_to_acknowledge_count": data["late_to_acknowledge_count"],
         "tables": [data["units"], data["procedures"]], "ranking": ranking_short,
         "overdue": data["overdue"], "headline_table": data["headline"],
         "series_table": data["series_table"],
@@ -178,12 +181,13 @@ def export(request, table: str, fmt: str):
         raise Http404
     _roots, selected, ids = _staff_scope(request)
     period = _period(request)
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     if table == "qua-han":
         rows = selectors.overdue_rows(list(selectors.overdue(ids, today)), today)
         result = tables.overdue_table(rows)
     else:
-        data = _dashboard_tables(selected, ids, period, today)
+        data = _dashboard_tables(selected, ids, period, now)
         result = {"tong-hop": data["headline"], "don-vi": data["units"],
                   "thu-tuc": data["procedures"], "xep-hang-phuong": data["wards"],
                   "theo-thoi-gian": data["series_table"]}[table]

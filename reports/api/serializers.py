@@ -64,7 +64,10 @@ class FiguresResponseSerializer(serializers.Serializer):
     previous_period = PeriodSerializer()
     figures = FiguresSerializer()
     previous = FiguresSerializer()
-    overdue_now = serializers.IntegerField()
+    overdue_now = serializers.IntegerField(
+        help_text="Hồ sơ đang tính thời hạn và đã quá ngày hẹn trả (hiện tại)")
+    late_to_acknowledge_now = serializers.IntegerField(
+        help_text="Hồ sơ trực tuyến chưa được tiếp nhận quá thời hạn giờ làm việc (hiện tại)")
 
 
 class BreakdownRowSerializer(FiguresSerializer):

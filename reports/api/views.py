@@ -56,11 +56,13 @@ class Figures(APIView):
     def get(self, request):
         unit, ids, period = _scope(request)
         previous = period.previous()
+        live = selectors.live_counts(ids)
         data = {"unit": _unit(unit), "period": _period(period),
                 "previous_period": _period(previous),
                 "figures": selectors.figures(ids, period),
                 "previous": selectors.figures(ids, previous),
-                "overdue_now": selectors.overdue(ids).count()}
+                "overdue_now": live["overdue"],
+                "late_to_acknowledge_now": live["late_to_acknowledge"]}
         return Response(FiguresResponseSerializer(data).data)
 
 

@@ -73,3 +73,23 @@ def test_state_and_channel_labels_are_translated_and_tolerate_unknown_values():
         assert dossier.get_channel_display() == "In person"
     dossier.state = "not-a-state"
     assert dossier.get_state_display() == "not-a-state"
+
+
+def test_late_to_acknowledge_tab_pages_with_its_cached_count(clerk_client, procedure, units):
+    import datetime
+
+    from django.utils import timezone
+
+    bulk_dossiers(25, procedure=procedure, unit=units["ward"])
+    late = Dossier.objects.order_by("code")[:22].values_list("pk", flat=True)
+    Dossier.objects.filter(pk__in=list(late)).update(
+        acknowledge_due_at=timezone.now() - datetime.timedelta(hours=1))
+    Dossier.objects.exclude(pk__in=list(late)).update(
+        acknowledge_due_at=timezone.now() + datetime.timedelta(hours=1))
+    clerk_client.get("/can-bo/ho-so/", {"tab": "tre-tiep-nhan"})
+    with CaptureQueriesContext(connection) as queries:
+        page = clerk_client.get("/can-bo/ho-so/", {"tab": "tre-tiep-nhan", "page": 2})
+    assert dossier_counts(queries) == []
+    text = page.content.decode()
+    assert 'class="count-tre-tiep-nhan">22<' in text and "Trang 2/2" in text
+    assert len(set(re.findall(r"-X-sub-\d{5}", text))) == 2

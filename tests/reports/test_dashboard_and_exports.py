@@ -41,6 +41,9 @@ def test_dashboard_for_the_city(admin_client, built, units, django_assert_max_nu
     page = response.content.decode()
     assert units["district"].name in page and units["other_district"].name in page
     assert 'data-figure="received"' in page
+    # The live cards: G overdue; nothing waiting for reception past its working hours.
+    assert re.search(r'data-figure="overdue_now".*?class="value">1<', page, re.S)
+    assert re.search(r'data-figure="late_to_acknowledge_now".*?class="value">0<', page, re.S)
     assert 'id="chart-data"' in page and "vendor/chartjs/chart.umd.min.js" in page
     # no inline script: only external files and the json_script data block
     for tag in re.findall(r"<script[^>]*>", page):
@@ -108,6 +111,8 @@ def test_api_figures_in_schema_and_overdue_for_staff_only(admin_client, built, u
     body = response.json()
     assert body["figures"]["received"] == 8 and body["figures"]["on_time_rate"] == 71.4
     assert body["previous_period"] == {"start": "2026-10-01", "end": "2026-10-31"}
+    # Live counts: G is in progress past its appointment; no online filing waits for reception.
+    assert (body["overdue_now"], body["late_to_acknowledge_now"]) == (1, 0)
     rows = client.get("/api/v1/stats/procedures/", {"unit": units["city"].code,
                                                     "from": "2026-11-01", "to": "2026-11-30"})
     assert [r["key"] for r in rows.json()["rows"]] == ["1.004873", "2.000635"]
