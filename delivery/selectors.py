@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import GeneratedDocument, Payment, Shipment
+from .models import GeneratedDocument, Payment, PickupAppointment, Shipment
 from .payments import GatewayResult, PaymentGateway, get_gateway
 
 
@@ -20,6 +20,12 @@ def payment_from_return(
 
 def payments_for_dossier(*, dossier_id: int) -> QuerySet[Payment]:
     return Payment.objects.filter(dossier_id=dossier_id)
+
+
+def counter_handover_unit_id(*, dossier_id: int) -> int | None:
+    """The unit whose desk handed the result over in person, if it was handed over there."""
+    return (PickupAppointment.objects.filter(dossier_id=dossier_id, collected_at__isnull=False)
+            .values_list("unit_id", flat=True).first())
 
 
 def shipments_for_dossier(*, dossier_id: int) -> QuerySet[Shipment]:
