@@ -96,3 +96,18 @@ def test_form_built_from_configured_fields_is_safe_in_djangos_own_templates():
     for html in (form.as_div(), form.as_p()):
         assert "<img src=x" not in html and "<form" not in html
         assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_public_procedure_pages_escape_configured_text(client):
+    """The catalogue page and the printable guide, whose QR code's SVG carries the name."""
+    procedure = _hostile_procedure()
+    for name in ("procedures:detail", "procedures:guide"):
+        page = client.get(reverse(name, args=[procedure.code])).content.decode()
+        assert "<img src=x" not in page and '<form action="/admin/accounts' not in page, name
+
+
+def test_the_api_returns_configured_text_as_plain_text(client):
+    """Escaping is the renderer's job: the API gives the text as typed, never pre-escaped."""
+    procedure = _hostile_procedure()
+    body = client.get(f"/api/v1/procedures/{procedure.code}/").json()
+    assert body["name"] == f"Khai sinh {HOSTILE}"
