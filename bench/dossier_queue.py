@@ -102,6 +102,7 @@ def main() -> int:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
     from django.test import Client
+    from load.uploads import PDF as _SCAN
 
     from accounts.models import StaffAssignment
     from accounts.testing import login_verified
@@ -160,7 +161,7 @@ def main() -> int:
                                      data=data)
         for key in keys:
             dossier_attach(dossier=draft, acting_user=citizen, document_key=key,
-                           upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n"))
+                           upload=SimpleUploadedFile("a.pdf", _SCAN))
         drafts.append(draft)
     rows.append(("submission (service: validate, code, deadline, audit)", measure(
         lambda: dossier_submit(dossier=drafts.pop(), acting_user=citizen),

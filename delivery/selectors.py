@@ -8,7 +8,7 @@ from accounts.constants import StaffRole
 from accounts.selectors import staff_units, user_holds_role_at
 from dossiers.routing import path_ids
 
-from .models import GeneratedDocument, Overpayment, Payment, Shipment
+from .models import GeneratedDocument, Overpayment, Payment, PickupAppointment, Shipment
 from .payments import GatewayResult, PaymentGateway, get_gateway
 
 
@@ -24,6 +24,12 @@ def payment_from_return(
 
 def payments_for_dossier(*, dossier_id: int) -> QuerySet[Payment]:
     return Payment.objects.filter(dossier_id=dossier_id)
+
+
+def counter_handover_unit_id(*, dossier_id: int) -> int | None:
+    """The unit whose desk handed the result over in person, if it was handed over there."""
+    return (PickupAppointment.objects.filter(dossier_id=dossier_id, collected_at__isnull=False)
+            .values_list("unit_id", flat=True).first())
 
 
 def shipments_for_dossier(*, dossier_id: int) -> QuerySet[Shipment]:

@@ -40,7 +40,20 @@ _REALISTIC = {
 }
 
 
-_PDF = b"%PDF-1.4\n%%EOF\n"
+def _blank_pdf() -> bytes:
+    """A real one-page PDF: uploads are parsed and checked, so a header alone is refused."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+_PDF = _blank_pdf()
 
 
 def sample_data(version) -> dict:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from procedures.constants import DeliveryMethod, FieldType
@@ -73,14 +74,14 @@ def filing_form_class(version, *, stored_documents=None, addresses=None):
         attrs["mien_phi"] = forms.ChoiceField(
             label=_("Miễn lệ phí"), required=False,
             choices=[("", _("— Không thuộc diện miễn —")),
-                     *[(e["code"], e["reason"]) for e in exemptions]],
+                     *[(e["code"], escape(e["reason"])) for e in exemptions]],
             help_text=_("Nếu thuộc diện miễn, đính kèm giấy tờ chứng minh (nếu thủ tục yêu cầu)."))
         attrs["tep__mien-phi"] = forms.FileField(
             label=_("Giấy tờ chứng minh được miễn lệ phí"), required=False,
             widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
     for spec in document.get("documents") or []:
         attrs[f"tep__{spec['key']}"] = forms.FileField(
-            label=spec["name"], required=False,
+            label=escape(spec["name"]), required=False,
             widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
             help_text=_("Bắt buộc") if spec.get("mandatory") else _("Không bắt buộc"))
         if stored_documents is not None:
@@ -156,5 +157,5 @@ def reception_form_class(version):
     attrs: dict[str, Any] = {}
     for spec in version.document.get("documents") or []:
         attrs[f"tep__{spec['key']}"] = forms.FileField(
-            label=_("Bản quét: %(name)s") % {"name": spec["name"]}, required=False)
+            label=escape(_("Bản quét: %(name)s") % {"name": spec["name"]}), required=False)
     return type("ReceptionFilingForm", (ReceptionForm, base), attrs)

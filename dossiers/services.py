@@ -20,7 +20,7 @@ from procedures.forms import build_filing_form_class
 from procedures.models import Procedure, ProcedureVersion
 from units.models import Unit
 
-from . import calendar
+from . import calendar, filestore
 from .codes import next_dossier_code
 from .constants import (
     CITIZEN,
@@ -321,19 +321,41 @@ def dossier_attach(
     if stored_document is not None:
         if stored_document.owner_id != dossier.applicant_id:
             raise NotPermitted(_("Giấy tờ này không thuộc kho dữ liệu của bạn."))
-        info = {"storage_name": stored_document.file.name, "sha256": stored_document.sha256,
-                "size": stored_document.size, "content_type": stored_document.content_type,
-                "original_name": stored_document.original_name}
+        info = _stored_info(stored_document)
     else:
         info = inspect_upload(upload)
-    used = dossier.attachments.aggregate(total=Sum("size"))["total"] or 0
+    by_citizen = bool(dossier.applicant_id and acting_user.pk == dossier.applicant_id)
+    if by_citizen:
+        filestore.lock_citizen(dossier.applicant_id)
+    same_bytes = None
+    if upload is not None and by_citizen:
+        # The same bytes uploaded again by the same citizen reuse their stored file: the same
+        # e-document for the same document, the same file under a new store entry otherwise.
+        same_bytes = filestore.stored_copy(owner_id=dossier.applicant_id,
+                                           sha256=info["sha256"], size=info["size"],
+                                           document_key=document_key)
+        if same_bytes is not None:
+            info = {**_stored_info(same_bytes), "original_name": info["original_name"]}
+            if same_bytes.document_key == document_key:
+                stored_document = same_bytes
+    # In a draft the new file replaces the document's current one, which no longer counts.
+    replaced = (list(dossier.attachments.filter(document_key=document_key)
+                     .select_related("stored_document"))
+                if dossier.state == DossierState.DRAFT else [])
+    used = (dossier.attachments.exclude(pk__in=[a.pk for a in replaced])
+            .aggregate(total=Sum("size"))["total"] or 0)
     if used + info["size"] > max_dossier_bytes():
         raise DossierInvalid(
             _("Tổng dung lượng tệp của hồ sơ vượt quá %(mb)s MB.")
             % {"mb": max_dossier_bytes() // (1024 * 1024)}, code="dossier_too_large")
-    if upload is not None:
-        name = private_storage.save(info["storage_name"], upload)
-        if dossier.applicant_id and acting_user.pk == dossier.applicant_id:
+    if upload is not None and stored_document is None:
+        if same_bytes is not None:
+            name = info["storage_name"]
+        else:
+            if by_citizen:
+                filestore.check_citizen_quota(dossier.applicant_id, info["size"])
+            name = private_storage.save(info["storage_name"], upload)
+        if by_citizen:
             stored_document = StoredDocument.objects.create(
                 owner_id=dossier.applicant_id, kind=StoredDocumentKind.UPLOAD,
                 document_key=document_key, title=title, file=name, sha256=info["sha256"],
@@ -342,16 +364,23 @@ def dossier_attach(
             )
     else:
         name = info["storage_name"]
-    if dossier.state == DossierState.DRAFT:
-        # A draft keeps one file per document: the new one replaces the old.
-        dossier.attachments.filter(document_key=document_key).delete()
-    return DossierAttachment.objects.create(
+    attachment = DossierAttachment.objects.create(
         dossier=dossier, document_key=document_key, file=name, sha256=info["sha256"],
         size=info["size"], content_type=info["content_type"],
         original_name=info["original_name"], stored_document=stored_document,
         is_supplement=dossier.state == DossierState.SUPPLEMENT_REQUESTED,
         uploaded_by=acting_user,
     )
+    # A draft keeps one file per document; the old one goes, and its file once unreferenced.
+    filestore.release_replaced_attachments(dossier=dossier, replaced=replaced,
+                                           keep=stored_document)
+    return attachment
+
+
+def _stored_info(document: StoredDocument) -> dict:
+    return {"storage_name": document.file.name, "sha256": document.sha256,
+            "size": document.size, "content_type": document.content_type,
+            "original_name": document.original_name}
 
 
 def missing_documents(dossier: Dossier) -> list[dict]:

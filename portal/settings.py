@@ -400,5 +400,7 @@ LOGGING = {
 # --- Dossiers ------------------------------------------------------------------------------
 DOSSIER_MAX_FILE_BYTES = env.int("DOSSIER_MAX_FILE_BYTES", default=10 * 1024 * 1024)
 DOSSIER_MAX_TOTAL_BYTES = env.int("DOSSIER_MAX_TOTAL_BYTES", default=50 * 1024 * 1024)
+# Everything one citizen has uploaded (e-document store), in MB; identical files count once.
+CITIZEN_STORAGE_QUOTA_MB = env.int("CITIZEN_STORAGE_QUOTA_MB", default=200)
 # Uploaded dossier files live outside MEDIA_ROOT and are served only by access-checked views.
 DOSSIER_PRIVATE_ROOT = env.str("DOSSIER_PRIVATE_ROOT", default="")

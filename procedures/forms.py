@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -27,9 +28,15 @@ class PhoneField(forms.CharField):
 
 
 def _localized(spec: dict[str, Any], attr: str) -> str:
+    """A configured text, escaped where it enters the form.
+
+    An admin's label, help text or choice label is data, never markup. Django's own form
+    templates (``as_div``, ``as_p``, the admin's) print ``help_text|safe``, so text left raw
+    here would be live HTML inside the page's form, next to its CSRF token. ``escape`` returns
+    a SafeString, so templates that autoescape do not escape it twice."""
     if (get_language() or "vi").startswith("en") and spec.get(f"{attr}_en"):
-        return spec[f"{attr}_en"]
-    return spec.get(attr, "")
+        return escape(spec[f"{attr}_en"])
+    return escape(spec.get(attr, ""))
 
 
 def build_form_field(spec: dict[str, Any]) -> forms.Field:

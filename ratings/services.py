@@ -11,15 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import staff_units
-from dossiers.constants import Action, DossierState
 from dossiers.models import Dossier, DossierTransition
-from dossiers.routing import path_ids
 from portal.tasks import enqueue_on_commit
 
-from .constants import CRITERIA, EDIT_WINDOW, KIOSK_WINDOW, RATE_LIMITS, RatingSource
-from .exceptions import RatingLocked, RatingNotAllowed, RatingRateLimited
+from .constants import CRITERIA, RATE_LIMITS, RatingSource
+from .exceptions import RatingRateLimited
 from .models import Rating
+from .policy import kiosk_may_rate, rating_editable, rating_refusal
+
+__all__ = ["kiosk_may_rate", "rating_editable", "rating_refusal", "rating_submit"]
 
 FIELDS = ("overall", *[c[0] for c in CRITERIA], "comment")
 
@@ -49,24 +49,6 @@ def rating_handlers(dossier: Dossier) -> list[int]:
                 .values_list("actor_id", flat=True).distinct())
 
 
-def rating_editable(rating: Rating | None) -> bool:
-    return rating is None or timezone.now() - rating.created_at <= EDIT_WINDOW
-
-
-def kiosk_may_rate(*, clerk, dossier: Dossier) -> bool:
-    """A clerk of the unit that returned the result, within a short time of the return."""
-    if dossier.state != DossierState.RETURNED:
-        return False
-    ids = set(path_ids(dossier.receiving_unit))
-    if dossier.intake_unit_id:
-        ids.add(dossier.intake_unit_id)
-    if not staff_units(clerk, "clerk").filter(pk__in=ids).exists():
-        return False
-    returned = (DossierTransition.objects.filter(dossier=dossier, action=Action.RETURN_RESULT)
-                .order_by("-created_at").values_list("created_at", flat=True).first())
-    return returned is not None and timezone.now() - returned <= KIOSK_WINDOW
-
-
 @transaction.atomic
 def rating_submit(*, dossier: Dossier, values: dict[str, Any], acting_user=None,
                   kiosk_clerk=None, kiosk_session: str = "", client_ip: str = "") -> Rating:
@@ -79,18 +61,11 @@ def rating_submit(*, dossier: Dossier, values: dict[str, Any], acting_user=None,
     rate_limit_hit("ip", client_ip)
     dossier = Dossier.objects.select_for_update().select_related("receiving_unit").get(
         pk=dossier.pk)
-    if dossier.state != DossierState.RETURNED:
-        raise RatingNotAllowed(_("Chỉ đánh giá được hồ sơ đã trả kết quả."), code="not_returned")
-    if kiosk_clerk is not None:
-        if not kiosk_may_rate(clerk=kiosk_clerk, dossier=dossier):
-            raise RatingNotAllowed(_("Không thể đánh giá hồ sơ này tại quầy."), code="kiosk")
-    elif acting_user is None or dossier.applicant_id != acting_user.pk:
-        raise RatingNotAllowed(_("Bạn không phải người nộp hồ sơ này."), code="not_applicant")
     rating = Rating.objects.filter(dossier=dossier).first()
-    if rating is not None and kiosk_clerk is not None:
-        raise RatingLocked(_("Hồ sơ này đã được đánh giá."), code="already_rated")
-    if not rating_editable(rating):
-        raise RatingLocked(_("Đã quá 7 ngày, không thể sửa đánh giá."), code="locked")
+    refusal = rating_refusal(dossier=dossier, citizen=acting_user, kiosk_clerk=kiosk_clerk,
+                             rating=rating)
+    if refusal is not None:
+        raise refusal
     if rating is None:
         rating = Rating(dossier=dossier, unit_id=dossier.receiving_unit_id,
                         procedure_id=dossier.procedure_id,

@@ -19,7 +19,8 @@ from portal.clientip import client_address
 from .exceptions import RatingError
 from .forms import KioskCodeForm, RatingForm
 from .models import Rating
-from .services import FIELDS, kiosk_may_rate, rate_limit_hit, rating_editable, rating_submit
+from .policy import rating_editable, rating_refusal
+from .services import FIELDS, rate_limit_hit, rating_submit
 
 KIOSK_SESSION_KEY = "ratings_kiosk"
 
@@ -71,12 +72,11 @@ def kiosk(request):
             return render(request, "ratings/kiosk.html", {"form": form}, status=429)
         code = form.cleaned_data["code"].strip()
         dossier = Dossier.objects.filter(code=code).select_related("receiving_unit").first()
-        if dossier is None or not kiosk_may_rate(clerk=request.user, dossier=dossier):
-            messages.error(request, _("Không tìm thấy hồ sơ vừa trả kết quả với mã này."))
-        elif Rating.objects.filter(dossier=dossier).exists():
-            messages.info(request, _("Hồ sơ này đã được đánh giá."))
-        else:
+        refusal = dossier and rating_refusal(dossier=dossier, kiosk_clerk=request.user)
+        if dossier is not None and refusal is None:
             return redirect("ratings_staff:kiosk_rate", code=dossier.code)
+        messages.error(request, refusal.message if refusal else
+                       _("Không tìm thấy hồ sơ vừa trả kết quả với mã này."))
     return render(request, "ratings/kiosk.html", {"form": form})
 
 
@@ -85,8 +85,13 @@ def kiosk_rate(request, code: str):
     clerk = _kiosk_clerk(request)
     dossier = Dossier.objects.filter(code=code).select_related(
         "procedure", "receiving_unit").first()
-    if dossier is None or not kiosk_may_rate(clerk=clerk, dossier=dossier):
+    refusal = None if dossier is None else rating_refusal(dossier=dossier, kiosk_clerk=clerk)
+    if dossier is None or (refusal and refusal.code == "kiosk_not_found"):
         raise Http404
+    if refusal is not None:
+        messages.error(request, refusal.message)
+        return render(request, "ratings/kiosk.html", {"form": KioskCodeForm()},
+                      status=refusal.http_status)
     form = RatingForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():

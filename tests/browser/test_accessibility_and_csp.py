@@ -12,11 +12,11 @@ from django.test import Client
 from accounts.models import StaffAssignment
 from accounts.testing import login_verified
 from tests.factories import make_procedure, make_unit_tree
+from tests.pdfs import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 RECORD_CSP = """
 window.__csp = [];
 document.addEventListener('securitypolicyviolation',

@@ -10,6 +10,7 @@ from accounts.models import StaffAssignment
 from accounts.testing import login_verified
 from dossiers.models import Dossier
 from tests.factories import make_procedure, make_unit_tree
+from tests.pdfs import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +39,7 @@ def test_citizen_files_and_clerk_receives_and_forwards(live_server, browser, tmp
                                                   full_name="Cán bộ Một Cửa")
     StaffAssignment.objects.create(user=clerk, unit=units["ward"], role="clerk")
     scan = tmp_path / "to-khai.pdf"
-    scan.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    scan.write_bytes(PDF)
 
     citizen_context = browser.new_context(locale="vi-VN")
     citizen_context.add_cookies([_session_cookie(citizen, live_server, verified=False)])

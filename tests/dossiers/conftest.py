@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import StaffAssignment
 from accounts.testing import login_verified
 from tests.factories import make_procedure, make_unit_tree
+from tests.pdfs import PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 def _png() -> bytes:
     import io
 

@@ -6,6 +6,7 @@ from dossiers.exceptions import DossierInvalid, NotPermitted, UploadRejected
 from dossiers.models import DossierNotice, StoredDocument
 from dossiers.services import dossier_attach, dossier_create_draft, dossier_receive
 from dossiers.storage import private_root
+from tests.pdfs import one_page_pdf
 
 from .conftest import PNG, pdf
 
@@ -27,12 +28,12 @@ def test_size_limits_come_from_settings(draft, citizen, settings):
     settings.DOSSIER_MAX_FILE_BYTES = 20
     with pytest.raises(UploadRejected):
         dossier_attach(dossier=draft, acting_user=citizen, document_key="to-khai",
-                       upload=pdf(content=b"%PDF-" + b"x" * 100))
+                       upload=pdf(content=one_page_pdf(more=(b"(%s)" % (b"x" * 100),))))
     settings.DOSSIER_MAX_FILE_BYTES = 10_000
     settings.DOSSIER_MAX_TOTAL_BYTES = 60
     with pytest.raises(DossierInvalid):
         dossier_attach(dossier=draft, acting_user=citizen, document_key="giay-chung-sinh",
-                       upload=pdf(content=b"%PDF-" + b"x" * 100))
+                       upload=pdf(content=one_page_pdf(more=(b"(%s)" % (b"x" * 100),))))
 
 
 def test_uploads_land_in_the_store_and_can_be_reused(draft, citizen, procedure, units,

@@ -17,8 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import StaffAssignment
 from accounts.testing import login_verified
 from tests.factories import make_procedure, make_unit_tree
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from tests.pdfs import PDF
 
 # Who may open each URL (GET). Names are "namespace:name" as in {% url %}.
 PUBLIC = {

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from dossiers.models import DossierAttachment
 from tests.factories import make_procedure, make_unit_tree
+from tests.pdfs import PDF, build_pdf, one_page_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -61,10 +62,7 @@ def png_declaring(width: int, height: int) -> bytes:
 
 
 def pdf_with(*objects: bytes) -> bytes:
-    body = b"%PDF-1.7\n"
-    for number, obj in enumerate(objects, start=1):
-        body += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    return body + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    return build_pdf(*objects)
 
 
 def test_pdf_with_javascript_is_refused(draft_ref):
@@ -81,6 +79,144 @@ def test_pdf_with_an_embedded_file_is_refused(draft_ref):
     polyglot = pdf_with(b"<< /Type /Catalog /Names << /EmbeddedFiles 2 0 R >> >>",
                         b"<< /Names [(x.exe) 3 0 R] >>", b"<< /Type /EmbeddedFile >>")
     assert upload(api, ref, "to-khai.pdf", polyglot).status_code == 400
+
+
+REFUSED_ACTIVE = "chứa mã lệnh hoặc tệp nhúng"
+
+
+def assert_refused_as_active(response):
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "file_content"
+    assert REFUSED_ACTIVE in error["message"]
+    assert not DossierAttachment.objects.exists()
+
+
+def test_hex_escaped_javascript_in_a_page_action_is_refused(draft_ref):
+    """``/J#61vaScript`` is ``/JavaScript`` to every reader; no raw byte marker matches it."""
+    api, ref = draft_ref
+    active = one_page_pdf(page_extra=b"/AA << /O << /S /J#61vaScript /J#53 (app.alert(1)) >> >> ")
+    assert b"/JavaScript" not in active and b"/JS " not in active
+    assert_refused_as_active(upload(api, ref, "to-khai.pdf", active))
+
+
+def test_an_inert_font_whose_name_starts_with_js_is_accepted(draft_ref):
+    api, ref = draft_ref
+    scan = one_page_pdf(font=b"<< /Type /Font /Subtype /TrueType /BaseFont /JSKQPL+Arial "
+                             b"/FontDescriptor << /FontName /JSKQPL+Arial /Flags 32 >> >>")
+    response = upload(api, ref, "to-khai.pdf", scan)
+    assert response.status_code == 201, response.content
+
+
+def test_a_plain_one_page_pdf_is_accepted(draft_ref):
+    api, ref = draft_ref
+    assert upload(api, ref, "to-khai.pdf", PDF).status_code == 201
+
+
+def test_launch_action_on_a_link_is_refused(draft_ref):
+    api, ref = draft_ref
+    active = one_page_pdf(page_extra=b"/Annots [5 0 R] ", more=(
+        b"<< /Type /Annot /Subtype /Link /Rect [0 0 595 842] "
+        b"/A << /S /Launch /F (cmd.exe) >> >>",))
+    assert_refused_as_active(upload(api, ref, "to-khai.pdf", active))
+
+
+def test_javascript_uri_in_an_annotation_is_refused(draft_ref):
+    api, ref = draft_ref
+    active = one_page_pdf(page_extra=b"/Annots [5 0 R] ", more=(
+        b"<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] "
+        b"/A << /S /URI /URI ( JavaScript:alert\(1\)) >> >>",))
+    assert_refused_as_active(upload(api, ref, "to-khai.pdf", active))
+
+
+def test_an_ordinary_web_link_is_accepted(draft_ref):
+    api, ref = draft_ref
+    scan = one_page_pdf(page_extra=b"/Annots [5 0 R] ", more=(
+        b"<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] "
+        b"/A << /S /URI /URI (https://dichvucong.gov.vn/) >> >>",))
+    assert upload(api, ref, "to-khai.pdf", scan).status_code == 201
+
+
+@pytest.mark.parametrize("catalog_extra", [
+    b"/OpenAction 5 0 R ",
+    b"/AA << /WC 5 0 R >> ",
+    b"/Names << /JavaScript << /Names [(a) 5 0 R] >> >> ",
+    b"/AcroForm << /Fields [] /XFA 6 0 R >> ",
+    b"/Outlines << /First << /Title (x) /A << /S /GoTo /D [3 0 R /Fit] /Next 5 0 R >> >> >> ",
+], ids=["open-action", "document-aa", "names-javascript", "xfa", "action-chain"])
+def test_document_level_active_content_is_refused(draft_ref, catalog_extra):
+    api, ref = draft_ref
+    active = one_page_pdf(catalog_extra=catalog_extra, more=(
+        b"<< /S /JavaScript /JS (app.alert\\(1\\)) >>",
+        b"<< /Length 0 >>\nstream\n\nendstream"))
+    assert_refused_as_active(upload(api, ref, "to-khai.pdf", active))
+
+
+def pdf_with_compressed_open_action() -> bytes:
+    """Catalog's /OpenAction points at object 5, stored compressed inside object stream 6 and
+    indexed by a cross-reference stream (7): the raw bytes never spell the action out."""
+    hidden = b"5 0 << /S /JavaScript /JS (app.alert\\(1\\)) >>"
+    packed = zlib.compress(hidden)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        b"<< /Producer (scanner) >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = {}
+    for number, body in enumerate(objects, start=1):
+        offsets[number] = out.tell()
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    offsets[6] = out.tell()
+    out.write(b"6 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\n"
+              b"stream\n" % len(packed) + packed + b"\nendstream\nendobj\n")
+    offsets[7] = out.tell()
+    rows = [struct.pack(">BIH", 0, 0, 0xFFFF)]
+    rows += [struct.pack(">BIH", 1, offsets[n], 0) for n in (1, 2, 3, 4)]
+    rows += [struct.pack(">BIH", 2, 6, 0), struct.pack(">BIH", 1, offsets[6], 0),
+             struct.pack(">BIH", 1, offsets[7], 0)]
+    table = b"".join(rows)
+    out.write(b"7 0 obj\n<< /Type /XRef /Size 8 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+              % len(table) + table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n"
+              % offsets[7])
+    return out.getvalue()
+
+
+def test_javascript_hidden_in_a_compressed_object_stream_is_refused(draft_ref):
+    from pypdf import PdfReader
+
+    api, ref = draft_ref
+    raw = pdf_with_compressed_open_action()
+    assert b"JavaScript" not in raw and b"/JS" not in raw
+    opened = PdfReader(io.BytesIO(raw), strict=True).trailer["/Root"]["/OpenAction"]
+    assert opened["/S"] == "/JavaScript"  # what a reader runs
+    assert_refused_as_active(upload(api, ref, "to-khai.pdf", raw))
+
+
+def test_an_encrypted_pdf_is_refused_with_a_clear_message(draft_ref):
+    from pypdf import PdfReader, PdfWriter
+
+    api, ref = draft_ref
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(PDF)))
+    writer.encrypt(user_password="", owner_password="chu-so-huu", algorithm="RC4-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    response = upload(api, ref, "to-khai.pdf", buffer.getvalue())
+    assert response.status_code == 400
+    assert "mật khẩu" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("content", [b"%PDF-1.4\n%%EOF\n", b"%PDF-" + b"x" * 100,
+                                     b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\n"])
+def test_an_unreadable_pdf_is_refused_with_a_clear_message(draft_ref, content):
+    api, ref = draft_ref
+    response = upload(api, ref, "to-khai.pdf", content)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "file_content"
+    assert "không đọc được" in error["message"]
 
 
 def test_zip_bomb_inside_a_pdf_is_never_inflated(draft_ref):

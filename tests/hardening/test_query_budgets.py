@@ -13,8 +13,7 @@ from accounts.models import StaffAssignment
 from accounts.testing import login_verified
 from procedures.models import FormField, RequiredDocument
 from tests.factories import make_procedure, make_unit_tree
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from tests.pdfs import PDF
 
 
 def count_queries(client, url: str) -> int:
