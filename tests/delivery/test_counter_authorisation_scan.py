@@ -19,12 +19,12 @@ from dossiers.services import dossier_receive
 from dossiers.storage import private_root
 from tests.dossiers.conftest import PNG
 from tests.factories import make_procedure
+from tests.pdfs import one_page_pdf
 
 from .helpers import finish, submitted_dossier
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SCRIPTED_PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction << /S /JavaScript "
-                b"/JS (app.alert(1)) >> >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+SCRIPTED_PDF = one_page_pdf(catalog_extra=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >> ")
 
 
 @pytest.fixture

@@ -125,7 +125,7 @@ def test_javascript_uri_in_an_annotation_is_refused(draft_ref):
     api, ref = draft_ref
     active = one_page_pdf(page_extra=b"/Annots [5 0 R] ", more=(
         b"<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] "
-        b"/A << /S /URI /URI ( JavaScript:alert\(1\)) >> >>",))
+        rb"/A << /S /URI /URI ( JavaScript:alert\(1\)) >> >>",))
     assert_refused_as_active(upload(api, ref, "to-khai.pdf", active))
 
 
