@@ -7,12 +7,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import is_staff_member
 from citizens.selectors import delivery_addresses_of
+from portal.parsers import FormParser, MultiPartParser
 from portal.ratelimit import FixedWindowThrottle
 from procedures.models import Procedure
 from units.models import Unit
@@ -148,7 +148,6 @@ class DossierTransitionCreate(APIView):
     no longer matches (someone else acted first)."""
 
     permission_classes = [permissions.IsAuthenticated]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     @extend_schema(request=TransitionRequestSerializer, responses=DossierDetailSerializer)
     def post(self, request, ref: str):
