@@ -157,9 +157,6 @@ class DossierTransitionCreate(APIView):
         dossier = dossier_by_ref(ref)
         if dossier is None or not can_view_dossier(request.user, dossier):
             raise NotFound("Không tìm thấy hồ sơ.")
-        extra = {}
-        if "new_due_date" in data:
-            extra["new_due_date"] = data["new_due_date"]
         try:
             with transaction.atomic():
                 if data["action"] == "submit":
@@ -167,7 +164,8 @@ class DossierTransitionCreate(APIView):
                 else:
                     dossier = dossier_act(dossier=dossier, acting_user=request.user,
                                           action=data["action"], note=data["note"],
-                                          expected_version=data.get("version"), **extra)
+                                          expected_version=data.get("version"),
+                                          **payload.parameters)
         except DossierError as exc:
             return error(exc)
         return Response(DossierDetailSerializer(dossier).data)
