@@ -278,6 +278,11 @@ REST_FRAMEWORK = {
         "portal.parsers.FormParser",
         "portal.parsers.MultiPartParser",
     ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.throttling.AnonRateThrottle",
+        "portal.throttling.UserRateThrottle",
+        "portal.throttling.ScopedRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min", "auth_token": "20/min"},
 }
 SPECTACULAR_SETTINGS = {
