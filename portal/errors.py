@@ -1,8 +1,17 @@
 """Error pages: structured JSON under /api/, friendly Vietnamese pages elsewhere."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
-from .api.errors import api_not_found, api_server_error
+from .api.errors import api_not_found, api_server_error, error_response
+
+
+def bad_request(request, exception=None, *, code: str = "bad_request", message: str = ""):
+    """Input refused at the edge (portal.middleware) or by Django itself (``handler400``)."""
+    message = message or _("Yêu cầu không hợp lệ.")
+    if request.path.startswith("/api/"):
+        return error_response(code, message, 400)
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def not_found(request, exception=None):

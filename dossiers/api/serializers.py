@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from ..constants import Action, DossierState
@@ -74,11 +75,37 @@ class AttachmentCreateSerializer(serializers.Serializer):
     stored_document = serializers.IntegerField(required=False)
 
 
+# What each action takes besides ``note`` and ``version``; a parameter sent with any other action
+# is refused (400) rather than handed to a service that has no such argument.
+ACTION_PARAMETERS: dict[str, tuple[str, ...]] = {
+    Action.APOLOGIZE: ("new_due_date",),
+}
+
+
 class TransitionRequestSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=[a for a in Action if a != Action.CREATE])
     note = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False, help_text="Phiên bản đã đọc; lệch → 409")
-    new_due_date = serializers.DateField(required=False)
+    new_due_date = serializers.DateField(required=False,
+                                         help_text="Chỉ với apologize: ngày hẹn trả mới.")
+
+    PARAMETERS = frozenset(name for names in ACTION_PARAMETERS.values() for name in names)
+
+    def validate(self, attrs):
+        allowed = ACTION_PARAMETERS.get(attrs["action"], ())
+        refused = sorted(name for name in self.PARAMETERS - set(allowed) if name in attrs)
+        if refused:
+            raise serializers.ValidationError({
+                name: [_("Không dùng được với thao tác %(action)s.") % {"action": attrs["action"]}]
+                for name in refused})
+        return attrs
+
+    @property
+    def parameters(self) -> dict:
+        """The validated parameters of the requested action, as keyword arguments."""
+        data = self.validated_data
+        return {name: data[name] for name in ACTION_PARAMETERS.get(data["action"], ())
+                if name in data}
 
 
 class TrackSerializer(serializers.Serializer):

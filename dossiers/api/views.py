@@ -7,12 +7,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import is_staff_member
 from citizens.selectors import delivery_addresses_of
+from portal.parsers import FormParser, MultiPartParser
 from portal.ratelimit import FixedWindowThrottle
 from procedures.models import Procedure
 from units.models import Unit
@@ -148,7 +148,6 @@ class DossierTransitionCreate(APIView):
     no longer matches (someone else acted first)."""
 
     permission_classes = [permissions.IsAuthenticated]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     @extend_schema(request=TransitionRequestSerializer, responses=DossierDetailSerializer)
     def post(self, request, ref: str):
@@ -158,9 +157,6 @@ class DossierTransitionCreate(APIView):
         dossier = dossier_by_ref(ref)
         if dossier is None or not can_view_dossier(request.user, dossier):
             raise NotFound("Không tìm thấy hồ sơ.")
-        extra = {}
-        if "new_due_date" in data:
-            extra["new_due_date"] = data["new_due_date"]
         try:
             with transaction.atomic():
                 if data["action"] == "submit":
@@ -168,7 +164,8 @@ class DossierTransitionCreate(APIView):
                 else:
                     dossier = dossier_act(dossier=dossier, acting_user=request.user,
                                           action=data["action"], note=data["note"],
-                                          expected_version=data.get("version"), **extra)
+                                          expected_version=data.get("version"),
+                                          **payload.parameters)
         except DossierError as exc:
             return error(exc)
         return Response(DossierDetailSerializer(dossier).data)
