@@ -42,7 +42,7 @@ from .policy import (
     units_configurable_by,
 )
 from .services import procedure_archive, procedure_export, procedure_import, procedure_publish
-from .validation import delivery_errors, duplicates, field_errors, steps_errors
+from .validation import delivery_errors, duplicates, fee_errors, field_errors, steps_errors
 
 
 class ChoicesTextField(forms.CharField):
@@ -177,8 +177,22 @@ class ProcedureForm(forms.ModelForm):
         return data
 
 
+class FeeForm(forms.ModelForm):
+    class Meta:
+        model = Fee
+        fields = "__all__"
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        messages_ = fee_errors(amount=amount) if amount is not None else []
+        if messages_:
+            raise ValidationError(messages_)
+        return amount
+
+
 class FeeInline(admin.TabularInline):
     model = Fee
+    form = FeeForm
     formset = FeeFormSet
     extra = 0
     fields = ("order", "name", "name_en", "amount", "note")
