@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.forms import MultiWidget
+
 
 def _form_values(form) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for bound in form:
         value = bound.value()
+        if isinstance(bound.field.widget, MultiWidget):  # date and time as two inputs
+            context = bound.field.widget.get_context(bound.html_name, value, {})
+            for sub in context["widget"]["subwidgets"]:
+                if sub["value"] is not None:
+                    data[sub["name"]] = str(sub["value"])
+            continue
         if value is None or value is False:
             continue
         if value is True:
