@@ -51,12 +51,14 @@ class StaffCreateForm(forms.Form):
     password = forms.CharField(label=_("Mật khẩu ban đầu"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
-    def __init__(self, *args, units, allow_district_admin: bool = False, **kwargs):
+    def __init__(self, *args, units, allow_district_admin: bool = False, roles=None, **kwargs):
+        """``roles``: what the acting user may grant (``roles_grantable_by``)."""
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units.order_by("path")
-        roles = [StaffRole.CLERK, StaffRole.PROCESSOR, StaffRole.LEADER]
-        if allow_district_admin:
-            roles.append(StaffRole.DISTRICT_ADMIN)
+        if roles is None:
+            roles = [StaffRole.CLERK, StaffRole.PROCESSOR, StaffRole.LEADER]
+            if allow_district_admin:
+                roles.append(StaffRole.DISTRICT_ADMIN)
         self.fields["role"].choices = [(r.value, r.label) for r in roles]
 
     def clean_phone(self):

@@ -22,6 +22,16 @@ class User(AbstractUser):
     # Bumped by "sign out everywhere": it is mixed into the session auth hash, so every
     # existing session stops validating without touching the password.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # Set once by staff_create: the fact "created as a staff account in this unit, by this
+    # person". A district admin manages (edits, sets the password of) only accounts created
+    # as staff inside its units; a citizen, the superuser or a peer admin has none in its scope.
+    created_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", editable=False,
+                                   verbose_name=_("tạo bởi"))
+    created_in_unit = models.ForeignKey("units.Unit", null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="+",
+                                        editable=False,
+                                        verbose_name=_("tạo làm cán bộ tại đơn vị"))
 
     class Meta:
         verbose_name = _("người dùng")

@@ -148,7 +148,9 @@ def can_manage_staff(user: User) -> bool:
 
 
 def staff_members_in_scope(user: User) -> QuerySet[User]:
-    """Staff with at least one assignment (active or not) in a unit the user manages."""
+    """Staff with at least one assignment (active or not) in a unit the user manages: whom
+    it may see in its lists and take out of its units. Seeing is not managing: see
+    ``users_manageable_by`` for whose account it may edit."""
     units = staff_manageable_units(user)
     return (
         User.objects.filter(staff_assignments__unit__in=units)
@@ -156,6 +158,70 @@ def staff_members_in_scope(user: User) -> QuerySet[User]:
         .distinct()
         .order_by("full_name", "username")
     )
+
+
+# --- Scope of staff administration ----------------------------------------------------------
+# One function per kind of object, used by the admin, the staff pages and the services alike:
+# a second path to the same write is where a scope check gets forgotten.
+
+def users_manageable_by(user: User) -> QuerySet[User]:
+    """Accounts whose details, password, activity and assignments ``user`` may change.
+
+    The superuser: every account. A district admin: only accounts created as staff in one of
+    its units (``created_in_unit``, written once by ``staff_create``) that hold nothing
+    beyond its reach: no assignment outside its units, no district-admin role, no admin-site
+    access (``is_staff``) or superuser flag, no citizen profile. An assignment alone proves
+    nothing (it is what an attacker would add first), so a citizen, the superuser or a peer
+    admin can never come into scope.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return User.objects.none()
+    if user.is_superuser:
+        return User.objects.all()
+    units = staff_manageable_units(user)
+    return (
+        User.objects.filter(created_in_unit__in=units, is_superuser=False, is_staff=False,
+                            citizen_profile__isnull=True)
+        .exclude(pk=user.pk)
+        .exclude(staff_assignments__role=StaffRole.DISTRICT_ADMIN)
+        .exclude(pk__in=StaffAssignment.objects.exclude(unit__in=units).values("user_id"))
+    )
+
+
+def may_manage_user(user: User, target: User) -> bool:
+    return users_manageable_by(user).filter(pk=target.pk).exists()
+
+
+def roles_grantable_by(user: User) -> list[StaffRole]:
+    """Roles ``user`` may give in its units: a district admin is made by the superuser only."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if user.is_superuser:
+        return list(StaffRole)
+    if not can_manage_staff(user):
+        return []
+    return [StaffRole.CLERK, StaffRole.PROCESSOR, StaffRole.LEADER]
+
+
+def assignments_manageable_by(user: User) -> QuerySet[StaffAssignment]:
+    """Assignments ``user`` may change: in its units, of an account it manages, with a role it
+    may grant. Others in its units stay visible (``staff_members_in_scope``), read-only."""
+    qs = StaffAssignment.objects.all()
+    if user.is_superuser:
+        return qs
+    return qs.filter(unit__in=staff_manageable_units(user),
+                     user__in=users_manageable_by(user),
+                     role__in=roles_grantable_by(user))
+
+
+def may_assign(user: User, *, target: User, unit: Unit, role: str) -> bool:
+    """May ``user`` give ``target`` the role ``role`` in ``unit``?"""
+    if role not in roles_grantable_by(user):
+        return False
+    if user.is_superuser:
+        return True
+    return (staff_manageable_units(user).filter(pk=unit.pk).exists()
+            and may_manage_user(user, target))
 
 
 def confirmed_devices(user: User) -> list:

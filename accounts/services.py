@@ -17,7 +17,7 @@ from units.models import Unit
 from .constants import AccountEventKind, StaffRole
 from .exceptions import AccountError, InvalidOTP, OutOfScope
 from .models import AccountEvent, StaffAssignment, User
-from .selectors import staff_manageable_units
+from .selectors import may_assign, roles_grantable_by, staff_manageable_units
 
 BACKUP_CODE_COUNT = 10
 ENROLMENT_DEVICE_NAME = "enrolment"
@@ -57,7 +57,7 @@ def staff_create(
 ) -> User:
     """Creates a staff account attached to ``unit``; only within the actor's district."""
     _require_manageable(acting_user, unit)
-    if role == StaffRole.DISTRICT_ADMIN and not acting_user.is_superuser:
+    if role not in roles_grantable_by(acting_user):
         raise OutOfScope("Chỉ quản trị hệ thống mới tạo được quản trị cấp quận/huyện.")
     if User.objects.filter(username=username).exists():
         raise AccountError("Tên đăng nhập đã được sử dụng.", code="duplicate_username")
@@ -65,7 +65,8 @@ def staff_create(
         raise AccountError("Số điện thoại đã được dùng cho tài khoản khác.",
                            code="duplicate_phone")
     user = User(username=username, full_name=full_name, email=email, phone=phone or None,
-                is_staff=role == StaffRole.DISTRICT_ADMIN)
+                is_staff=role == StaffRole.DISTRICT_ADMIN, created_by=acting_user,
+                created_in_unit=unit)
     validate_password(password, user)
     user.set_password(password)
     user.save()
@@ -80,8 +81,10 @@ def staff_create(
 @transaction.atomic
 def staff_assign(*, acting_user: User, user: User, unit: Unit, role: str) -> StaffAssignment:
     _require_manageable(acting_user, unit)
-    if role == StaffRole.DISTRICT_ADMIN and not acting_user.is_superuser:
+    if role not in roles_grantable_by(acting_user):
         raise OutOfScope("Chỉ quản trị hệ thống mới giao được vai trò quản trị cấp quận/huyện.")
+    if not may_assign(acting_user, target=user, unit=unit, role=role):
+        raise OutOfScope("Tài khoản nằm ngoài phạm vi quản lý.")
     assignment, _created = StaffAssignment.objects.update_or_create(
         user=user, unit=unit, role=role,
         defaults={"is_active": True, "created_by": acting_user},
@@ -113,6 +116,15 @@ def staff_deactivate(*, acting_user: User, user: User) -> User:
     _event(user=user, actor=acting_user, kind=AccountEventKind.STAFF_DEACTIVATED, units=codes)
     user.refresh_from_db()
     return user
+
+
+@transaction.atomic
+def user_password_set_by_admin(*, acting_user: User, user: User) -> None:
+    """After the admin's password form saved a new password: the API tokens issued under the
+    old one stop working too (sessions already do, the password is in their hash), and the
+    audit says who set it. Scope was checked before the form (``may_manage_user``)."""
+    Token.objects.filter(user=user).delete()
+    _event(user=user, actor=acting_user, kind=AccountEventKind.PASSWORD_RESET, by="admin")
 
 
 @transaction.atomic

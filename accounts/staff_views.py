@@ -21,6 +21,7 @@ from .models import StaffAssignment, User
 from .selectors import (
     can_manage_staff,
     is_staff_member,
+    roles_grantable_by,
     staff_assignments,
     staff_manageable_units,
     staff_members_in_scope,
@@ -74,7 +75,7 @@ def staff_list(request):
 def staff_add(request):
     units = staff_manageable_units(request.user)
     form = StaffCreateForm(request.POST or None, units=units,
-                           allow_district_admin=request.user.is_superuser)
+                           roles=roles_grantable_by(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

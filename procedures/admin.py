@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from .constants import ProcedureStatus
 from .documents import procedure_to_document
-from .exceptions import ProcedureConfigurationError
+from .exceptions import ProcedureConfigurationError, ProcedureOutOfScope
 from .forms import build_filing_form_class
 from .models import (
     Fee,
@@ -35,8 +35,14 @@ from .models import (
     RequiredDocument,
     Sector,
 )
+from .policy import (
+    default_owner_unit,
+    may_change_procedure,
+    may_edit_sectors,
+    units_configurable_by,
+)
 from .services import procedure_archive, procedure_export, procedure_import, procedure_publish
-from .validation import delivery_errors, duplicates, field_errors, steps_errors
+from .validation import delivery_errors, duplicates, fee_errors, field_errors, steps_errors
 
 
 class ChoicesTextField(forms.CharField):
@@ -149,6 +155,11 @@ class FeeFormSet(forms.BaseInlineFormSet):
             raise ValidationError(messages_)
 
 
+def _refuse_constant(name: str):
+    """NaN and Infinity are not JSON; Python's parser accepts them unless told otherwise."""
+    raise ValueError(_("“%s” không phải là số hợp lệ.") % name)
+
+
 class ProcedureForm(forms.ModelForm):
     class Meta:
         model = Procedure
@@ -166,8 +177,22 @@ class ProcedureForm(forms.ModelForm):
         return data
 
 
+class FeeForm(forms.ModelForm):
+    class Meta:
+        model = Fee
+        fields = "__all__"
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        messages_ = fee_errors(amount=amount) if amount is not None else []
+        if messages_:
+            raise ValidationError(messages_)
+        return amount
+
+
 class FeeInline(admin.TabularInline):
     model = Fee
+    form = FeeForm
     formset = FeeFormSet
     extra = 0
     fields = ("order", "name", "name_en", "amount", "note")
@@ -223,12 +248,37 @@ class VersionInline(admin.TabularInline):
 
 @admin.register(Sector)
 class SectorAdmin(admin.ModelAdmin):
+    """Sectors are shared by every district's procedures: the superuser edits them; district
+    admins see them (and pick them in a procedure)."""
+
     list_display = ("name", "code", "name_en")
     search_fields = ("name", "code")
+
+    def has_add_permission(self, request):
+        return may_edit_sectors(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return may_edit_sectors(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return may_edit_sectors(request.user) and super().has_delete_permission(request, obj)
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Tệp JSON cấu hình thủ tục"))
+    owner_unit = forms.ModelChoiceField(
+        label=_("Đơn vị cấu hình (thủ tục mới)"), queryset=None, required=False,
+        help_text=_("Thủ tục mới thuộc đơn vị này; thủ tục đã có giữ đơn vị của nó."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["owner_unit"]
+        field.queryset = units_configurable_by(user).order_by("path")
+        if user.is_superuser:
+            field.empty_label = _("— Toàn thành phố —")
+        else:
+            field.initial = default_owner_unit(user)
 
 
 @admin.register(Procedure)
@@ -257,18 +307,16 @@ class ProcedureAdmin(admin.ModelAdmin):
     )
 
     # A district admin configures the procedures of its own units; the city-wide catalogue
-    # (no owner unit) and other districts' procedures are visible to it but read-only.
+    # (no owner unit) and other districts' procedures are visible to it but read-only. The
+    # rule is procedures.policy's, shared with the import, the bulk actions and the API.
     def _managed_units(self, request):
-        from accounts.selectors import staff_manageable_units
-
-        return staff_manageable_units(request.user)
+        return units_configurable_by(request.user)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        if not allowed or obj is None or request.user.is_superuser:
+        if not allowed or obj is None:
             return allowed
-        return obj.owner_unit_id is not None and self._managed_units(request).filter(
-            pk=obj.owner_unit_id).exists()
+        return may_change_procedure(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj) and super().has_delete_permission(
@@ -312,21 +360,33 @@ class ProcedureAdmin(admin.ModelAdmin):
                 request, _("Thủ tục đang áp dụng phiên bản %d.") % version.number, messages.INFO
             )
 
-    @admin.action(description=_("Công bố các thủ tục đã chọn"))
+    # The changelist lists procedures the user may only view, so each selected one is
+    # checked again (the service checks too).
+    @admin.action(description=_("Công bố các thủ tục đã chọn"), permissions=["change"])
     def publish_selected(self, request, queryset):
         for procedure in queryset:
             try:
                 procedure_publish(procedure=procedure, acting_user=request.user)
+            except ProcedureOutOfScope as exc:
+                self.message_user(request, exc.message, messages.ERROR)
             except ProcedureConfigurationError as exc:
                 self.message_user(request, f"{procedure.code}: {exc}", messages.ERROR)
             else:
                 self.message_user(request, _("Đã công bố %s.") % procedure.code, messages.SUCCESS)
 
-    @admin.action(description=_("Lưu trữ (ngừng áp dụng) các thủ tục đã chọn"))
+    @admin.action(description=_("Lưu trữ (ngừng áp dụng) các thủ tục đã chọn"),
+                  permissions=["change"])
     def archive_selected(self, request, queryset):
+        archived = 0
         for procedure in queryset:
-            procedure_archive(procedure=procedure, acting_user=request.user)
-        self.message_user(request, _("Đã lưu trữ %d thủ tục.") % queryset.count(), messages.SUCCESS)
+            try:
+                procedure_archive(procedure=procedure, acting_user=request.user)
+            except ProcedureOutOfScope as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                archived += 1
+        if archived:
+            self.message_user(request, _("Đã lưu trữ %d thủ tục.") % archived, messages.SUCCESS)
 
     def preview_view(self, request, pk: int):
         procedure = get_object_or_404(Procedure, pk=pk)
@@ -358,19 +418,24 @@ class ProcedureAdmin(admin.ModelAdmin):
     def import_view(self, request):
         if not self.has_add_permission(request):
             return HttpResponseRedirect(reverse("admin:index"))
-        form = ImportForm(request.POST or None, request.FILES or None)
+        form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
         errors = []
         if request.method == "POST" and form.is_valid():
             try:
-                document = json.loads(form.cleaned_data["file"].read().decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                document = json.loads(form.cleaned_data["file"].read().decode("utf-8"),
+                                      parse_constant=_refuse_constant)
+            except (UnicodeDecodeError, ValueError) as exc:
                 errors = [{"path": "/", "message": _("Tệp không phải JSON hợp lệ: %s") % exc}]
             else:
                 try:
                     with transaction.atomic():
-                        procedure = procedure_import(document=document, acting_user=request.user)
+                        procedure = procedure_import(
+                            document=document, acting_user=request.user,
+                            owner_unit=form.cleaned_data["owner_unit"])
                 except ProcedureConfigurationError as exc:
                     errors = [error.as_dict() for error in exc.errors]
+                except ProcedureOutOfScope as exc:
+                    errors = [exc.as_dict()]
                 else:
                     self.message_user(
                         request, _("Đã nhập thủ tục %s.") % procedure.code, messages.SUCCESS

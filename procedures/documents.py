@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 
 from .exceptions import ConfigError
 from .models import Procedure
-from .validation import delivery_errors, duplicates, field_errors, steps_errors
+from .validation import (
+    delivery_errors,
+    duplicates,
+    field_errors,
+    non_finite_numbers,
+    steps_errors,
+)
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "procedure-v1.schema.json"
 # Keys that describe the document's life cycle, not the configuration a dossier depends on.
@@ -115,6 +121,7 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         "minimum": lambda: _("Giá trị phải từ %s trở lên.") % expected,
         "maximum": lambda: _("Giá trị không được vượt quá %s.") % expected,
         "minItems": lambda: _("Cần ít nhất %d mục.") % expected,
+        "maxItems": lambda: _("Không được quá %d mục.") % expected,
         "uniqueItems": lambda: _("Các mục không được trùng nhau."),
         "multipleOf": lambda: _("Giá trị phải là bội số của %s.") % expected,
     }
@@ -124,6 +131,10 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
 
 def document_errors(document: Any) -> list[ConfigError]:
     """Every problem in ``document``: its shape first (JSON Schema), then the business rules."""
+    bad_numbers = [ConfigError(_pointer(path), _("Số không hợp lệ (NaN hoặc vô cực)."))
+                   for path in non_finite_numbers(document)]
+    if bad_numbers:
+        return bad_numbers
     validator = jsonschema.Draft202012Validator(schema())
     shape_errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
     if shape_errors:

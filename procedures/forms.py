@@ -7,11 +7,12 @@ admin preview), so a dossier is always validated by the rules it was filed under
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+import logging
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import re2
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from portal.validators import normalize_vn_phone, validate_cccd
 
 from .constants import FieldType
+from .validation import compile_safe_regex, parse_bound
+
+logger = logging.getLogger(__name__)
 
 
 class PhoneField(forms.CharField):
@@ -46,25 +50,22 @@ def build_form_field(spec: dict[str, Any]) -> forms.Field:
         "required": spec.get("required", True),
         "help_text": _localized(spec, "help_text"),
     }
-    low, high = spec.get("min") or None, spec.get("max") or None
+    low, high = _bound(kind, spec.get("min")), _bound(kind, spec.get("max"))
     if kind == FieldType.TEXTAREA:
         field = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, **common)
     elif kind == FieldType.NUMBER:
-        field = forms.DecimalField(
-            min_value=Decimal(low) if low else None, max_value=Decimal(high) if high else None,
-            **common,
-        )
+        field = forms.DecimalField(min_value=low, max_value=high, **common)
     elif kind == FieldType.DATE:
         attrs = {"type": "date"}
         if low:
-            attrs["min"] = low
+            attrs["min"] = low.isoformat()
         if high:
-            attrs["max"] = high
+            attrs["max"] = high.isoformat()
         field = forms.DateField(widget=forms.DateInput(attrs=attrs, format="%Y-%m-%d"), **common)
         if low:
-            field.validators.append(_date_bound(datetime.date.fromisoformat(low), minimum=True))
+            field.validators.append(_date_bound(low, minimum=True))
         if high:
-            field.validators.append(_date_bound(datetime.date.fromisoformat(high), minimum=False))
+            field.validators.append(_date_bound(high, minimum=False))
     elif kind == FieldType.SELECT:
         choices = [(c["value"], _localized(c, "label")) for c in spec.get("choices", [])]
         field = forms.ChoiceField(choices=[("", "— Chọn —"), *choices], **common)
@@ -88,10 +89,39 @@ def build_form_field(spec: dict[str, Any]) -> forms.Field:
         FieldType.TEXT, FieldType.TEXTAREA, FieldType.ADDRESS, FieldType.PHONE,
         FieldType.NATIONAL_ID, FieldType.EMAIL,
     ):
-        field.validators.append(
-            RegexValidator(f"^(?:{spec['regex']})$", _("Giá trị không đúng định dạng yêu cầu."))
-        )
+        field.validators.append(_regex_validator(spec["regex"]))
     return field
+
+
+def _bound(kind: str, raw: str | None) -> Decimal | datetime.date | None:
+    """A configured min/max as validation.py accepts it; a bound stored before that check
+    that is not (NaN, "1e999999999") is dropped rather than crash every filing."""
+    if not raw or kind not in (FieldType.NUMBER, FieldType.DATE):
+        return None
+    try:
+        return parse_bound(kind, raw)
+    except (ValueError, InvalidOperation):
+        logger.error("Form field bound out of range, ignored: %r", raw)
+        return None
+
+
+def _regex_validator(pattern: str):
+    """Matches with RE2 (``compile_safe_regex``): linear in the value's length whatever the
+    pattern, so no citizen input can make a configured pattern backtrack for minutes, as
+    ``(a+)+$`` did with Python's engine. A stored pattern RE2 cannot run (published before
+    this check) refuses every value rather than go unchecked; it is logged for the admin."""
+    try:
+        compiled = compile_safe_regex(pattern)
+    except re2.error:
+        logger.error("Form field regex not supported by RE2, values refused: %r", pattern)
+        compiled = None
+
+    def check(value) -> None:
+        if compiled is None or compiled.search(str(value)) is None:
+            raise forms.ValidationError(_("Giá trị không đúng định dạng yêu cầu."),
+                                        code="invalid")
+
+    return check
 
 
 def _date_bound(bound: datetime.date, *, minimum: bool):

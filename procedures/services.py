@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .constants import ProcedureStatus
 from .documents import configuration_of, document_errors, procedure_to_document
-from .exceptions import ConfigError, ProcedureConfigurationError
+from .exceptions import ConfigError, ProcedureConfigurationError, ProcedureOutOfScope
 from .models import (
     Fee,
     FeeExemption,
@@ -19,10 +20,19 @@ from .models import (
     RequiredDocument,
     Sector,
 )
+from .policy import check_sector_import, import_owner_unit, may_change_procedure, may_edit_sectors
 
 
 def _lock(procedure: Procedure) -> Procedure:
     return Procedure.objects.select_for_update().select_related("sector").get(pk=procedure.pk)
+
+
+def _require_may_change(acting_user, procedure: Procedure) -> None:
+    """``acting_user`` None is the system (management commands, demo data), trusted."""
+    if acting_user is not None and not may_change_procedure(acting_user, procedure):
+        raise ProcedureOutOfScope(
+            _("Thủ tục %s không thuộc đơn vị bạn quản lý; bạn chỉ được xem, không được thay "
+              "đổi.") % procedure.code)
 
 
 @transaction.atomic
@@ -32,6 +42,7 @@ def procedure_publish(*, procedure: Procedure, acting_user=None) -> ProcedureVer
     Idempotent: publishing an unchanged procedure returns the current version.
     """
     procedure = _lock(procedure)
+    _require_may_change(acting_user, procedure)
     document = procedure_to_document(procedure)
     document["status"] = ProcedureStatus.PUBLISHED
     errors = document_errors(document)
@@ -55,6 +66,7 @@ def procedure_publish(*, procedure: Procedure, acting_user=None) -> ProcedureVer
 @transaction.atomic
 def procedure_archive(*, procedure: Procedure, acting_user=None) -> Procedure:
     procedure = _lock(procedure)
+    _require_may_change(acting_user, procedure)
     procedure.status = ProcedureStatus.ARCHIVED
     procedure.save(update_fields=["status", "updated_at"])
     return procedure
@@ -112,15 +124,27 @@ def procedure_import(*, document: Any, acting_user=None, owner_unit=None) -> Pro
 
     A document with ``"status": "published"`` (the default) is published at once, so an
     imported procedure is listed and fileable without a restart.
+
+    With an ``acting_user`` the import obeys the admin change page's scope (``policy``): an
+    existing procedure must be one the user may change, a new one belongs to ``owner_unit``
+    (one of the user's units; by default its district, city-wide only for the superuser),
+    and a non-superuser cannot create or rename a sector. Raises ``ProcedureOutOfScope``.
     """
     errors = document_errors(document)
     if errors:
         raise ProcedureConfigurationError(errors)
     sector_doc = document["sector"]
-    sector, _ = Sector.objects.update_or_create(
-        code=sector_doc["code"],
-        defaults={"name": sector_doc["name"], "name_en": sector_doc.get("name_en", "")},
-    )
+    if acting_user is not None:
+        owner_unit = import_owner_unit(acting_user, code=document["code"],
+                                       requested=owner_unit)
+        check_sector_import(acting_user, sector_doc)
+    if acting_user is None or may_edit_sectors(acting_user):
+        sector, _created = Sector.objects.update_or_create(
+            code=sector_doc["code"],
+            defaults={"name": sector_doc["name"], "name_en": sector_doc.get("name_en", "")},
+        )
+    else:
+        sector = Sector.objects.get(code=sector_doc["code"])
     methods = document["delivery_methods"]
     values = {
         "name": document["name"],
@@ -173,6 +197,7 @@ def errors_from_validation(exc: ProcedureConfigurationError) -> list[dict[str, s
 __all__ = [
     "ConfigError",
     "ProcedureConfigurationError",
+    "ProcedureOutOfScope",
     "errors_from_validation",
     "procedure_archive",
     "procedure_export",

@@ -7,14 +7,32 @@ apply exactly the same checks and speak with the same Vietnamese messages.
 from __future__ import annotations
 
 import datetime
+import functools
+import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
+import re2
 from django.utils.translation import gettext as _
 
 from .constants import FieldType, ServiceLevel
+
+# Bounds of every number a configuration may carry. The JSON schema states the same figures
+# (procedure-v1.schema.json); a number past them used to reach the database and fail there.
+MAX_FEE_VND = 1_000_000_000_000  # one thousand billion đồng; the column holds 9.2e18
+# A number field's min/max: a plain decimal, at most 15 digits before the point and 6 after,
+# so it is finite, exact, and compares without surprises ("1e999999999", "NaN", "Infinity"
+# all parsed as Decimal before).
+_PLAIN_DECIMAL = re.compile(r"-?\d{1,15}(?:\.\d{1,6})?")
+DATE_BOUND_MIN = datetime.date(1800, 1, 1)
+DATE_BOUND_MAX = datetime.date(2200, 12, 31)
+# RE2 needs no backtracking, so matching time is linear in the input whatever the pattern;
+# a pattern it cannot run (backreferences, look-around) is refused. The memory cap refuses
+# patterns whose automaton would be huge (e.g. nested counted repetitions).
+_REGEX_MAX_MEM = 1 << 20
 
 
 def delivery_errors(
@@ -46,10 +64,58 @@ def duplicates(values: Iterable[str]) -> list[str]:
     return sorted(value for value, count in Counter(values).items() if count > 1)
 
 
-def _parse_bound(field_type: str, raw: str):
+def parse_bound(field_type: str, raw: str):
+    """A finite bound within sane limits, else ValueError."""
     if field_type == FieldType.DATE:
-        return datetime.date.fromisoformat(raw)
+        value = datetime.date.fromisoformat(raw)
+        if not DATE_BOUND_MIN <= value <= DATE_BOUND_MAX:
+            raise ValueError(raw)
+        return value
+    if not _PLAIN_DECIMAL.fullmatch(raw):
+        raise ValueError(raw)
     return Decimal(raw)
+
+
+@functools.lru_cache(maxsize=512)
+def compile_safe_regex(pattern: str):
+    """The pattern compiled by RE2, anchored as the filing form applies it (the whole value
+    must match). Raises ``re2.error`` for a pattern RE2 cannot run."""
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = _REGEX_MAX_MEM
+    return re2.compile(f"^(?:{pattern})$", options)
+
+
+def regex_error(pattern: str) -> str | None:
+    """A Vietnamese message when ``pattern`` is refused, else None."""
+    try:
+        compile_safe_regex(pattern)
+    except re2.error as exc:
+        detail = exc.args[0] if exc.args else ""
+        if isinstance(detail, bytes):
+            detail = detail.decode("utf-8", "replace")
+        return _("Biểu thức kiểm tra không hợp lệ hoặc không an toàn (chỉ dùng cú pháp RE2, "
+                 "không tham chiếu ngược hay nhìn trước/nhìn sau): %s.") % detail
+    return None
+
+
+def fee_errors(*, amount: int) -> list[str]:
+    if amount > MAX_FEE_VND:
+        return [_("Mức thu không được vượt quá %s đồng.") % f"{MAX_FEE_VND:,}".replace(",", ".")]
+    return []
+
+
+def non_finite_numbers(value: Any, path: tuple = ()) -> Iterator[tuple]:
+    """Paths of NaN and infinite numbers in a parsed JSON value (Python's parser accepts
+    "NaN" and turns "1e999" into infinity; JSON Schema's bounds do not catch NaN)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from non_finite_numbers(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from non_finite_numbers(item, (*path, index))
 
 
 def field_errors(
@@ -64,10 +130,9 @@ def field_errors(
         if dup:
             errors.append(("choices", _("Giá trị lựa chọn bị trùng: %s.") % ", ".join(dup)))
     if regex:
-        try:
-            re.compile(regex)
-        except re.error as exc:
-            errors.append(("regex", _("Biểu thức kiểm tra không hợp lệ: %s.") % exc))
+        message = regex_error(regex)
+        if message:
+            errors.append(("regex", message))
     bounds = {}
     for attr, raw in (("min_value", min_value), ("max_value", max_value)):
         if not raw:
@@ -76,7 +141,7 @@ def field_errors(
             errors.append((attr, _("Giá trị nhỏ nhất/lớn nhất chỉ dùng cho trường số hoặc ngày.")))
             continue
         try:
-            bounds[attr] = _parse_bound(field_type, raw)
+            bounds[attr] = parse_bound(field_type, raw)
         except (ValueError, InvalidOperation):
             hint = "YYYY-MM-DD" if field_type == FieldType.DATE else "123"
             errors.append((attr, _("Giá trị “%(raw)s” không hợp lệ (ví dụ: %(hint)s).")

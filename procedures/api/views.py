@@ -4,15 +4,21 @@ import django_filters
 from django.db import transaction
 from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from portal.pagecache import public_page
+from units.models import Unit
 
-from ..exceptions import ProcedureConfigurationError
+from ..exceptions import ProcedureConfigurationError, ProcedureOutOfScope
 from ..models import Procedure
 from ..selectors import procedure_catalogue, procedure_detail_queryset
 from ..services import procedure_export, procedure_import
@@ -95,14 +101,38 @@ class StaffProcedureViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,
-        responses={201: ProcedureDetailSerializer, 400: _config_error_response},
-        description="Create or replace a procedure from a procedure-v1 JSON document.",
+        responses={201: ProcedureDetailSerializer, 400: _config_error_response,
+                   403: OpenApiResponse(description="Outside the caller's units (a "
+                                        "procedure it may not change, a new sector).")},
+        parameters=[OpenApiParameter(
+            "owner_unit", str, description="Unit code a new procedure belongs to (one of the "
+            "caller's units; by default its district; none: city-wide, superuser only).")],
+        description="Create or replace a procedure from a procedure-v1 JSON document, within "
+                    "the caller's scope (the admin change page's rules).",
     )
     @action(detail=False, methods=["post"], url_path="import")
     def import_(self, request):
+        owner_unit = None
+        owner_code = request.query_params.get("owner_unit")
+        if owner_code:
+            owner_unit = Unit.objects.filter(code=owner_code).first()
+            if owner_unit is None:
+                return Response({"error": {
+                    "code": "invalid", "message": f"Không có đơn vị mã {owner_code[:40]}.",
+                    "details": [{"path": "?owner_unit", "message": "Không có đơn vị này."}],
+                }}, status=status.HTTP_400_BAD_REQUEST)
         try:
             with transaction.atomic():
-                procedure = procedure_import(document=request.data, acting_user=request.user)
+                procedure = procedure_import(document=request.data, acting_user=request.user,
+                                             owner_unit=owner_unit)
+        except ProcedureOutOfScope as exc:
+            # The same rule as the admin change page (procedures.policy): the procedure is
+            # visible to the caller, so this is a refusal, not a "not found".
+            return Response(
+                {"error": {"code": "out_of_scope", "message": exc.message,
+                           "details": [exc.as_dict()]}},
+                status=status.HTTP_403_FORBIDDEN,
+            )
         except ProcedureConfigurationError as exc:
             return Response(
                 {"error": {

@@ -47,14 +47,24 @@ def test_errors_are_structured_json(client, catalogue):
 
 
 def test_staff_import_and_export(client, django_user_model):
+    from accounts.models import StaffAssignment
+    from procedures.models import Sector
+    from tests.factories import make_unit_tree
+
+    # A district admin: what it imports belongs to its district (procedures.policy), and it
+    # names an existing sector (only the superuser creates them).
+    units = make_unit_tree()
+    Sector.objects.create(code="ho-tich", name="Hộ tịch", name_en="Civil status")
     user = django_user_model.objects.create_user("cauhinh", password="x", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="change_procedure"))
+    StaffAssignment.objects.create(user=user, unit=units["district"], role="district_admin")
     login_verified(client, user)
 
     response = client.post("/api/v1/staff/procedures/import/", procedure_document(),
                            content_type="application/json")
     assert response.status_code == 201, response.content
     assert response.json()["code"] == "1.001193"
+    assert Procedure.objects.get().owner_unit == units["district"]
     exported = client.get("/api/v1/staff/procedures/1.001193/export/").json()
     assert exported["fields"][0]["key"] == "ho_ten_tre"
 
