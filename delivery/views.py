@@ -9,7 +9,6 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -29,6 +28,7 @@ from dossiers.models import Dossier
 from dossiers.selectors import can_view_dossier, citizen_dossier, staff_dossier
 from dossiers.services import personal_data_access_record
 from portal.clientip import client_address
+from portal.files import private_file_response
 from portal.tasks import enqueue
 
 from . import selectors, services, workflow
@@ -167,12 +167,8 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
         if not request.user.is_verified():
             raise Http404
         personal_data_access_record(dossier=dossier, user=request.user, purpose="document")
-    response = FileResponse(document.file.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="{document.kind}-{(dossier.code or dossier.pk)}.pdf"')
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(document.file, content_type="application/pdf",
+                                 filename=f"{document.kind}-{(dossier.code or dossier.pk)}.pdf")
 
 
 @staff_required
