@@ -56,10 +56,16 @@ lock:
 	$(PIP_COMPILE) --extra dev --constraint requirements/base.lock \
 	  --output-file requirements/dev.lock pyproject.toml
 
+# Debian's nginx, for tests/deploy/test_nginx.py (nginx -t on the rendered template).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; fi; }
+
 lint: install
 	$(BIN)/ruff check .
 
-test: install messages browser lint
+test: install messages browser nginx lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 
