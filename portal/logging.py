@@ -112,9 +112,17 @@ def on_task_postrun(task_id=None, task=None, state=None, **kwargs) -> None:
         request_id_var.reset(token)
 
 
-def connect_celery_signals() -> None:
-    from celery.signals import before_task_publish, task_postrun, task_prerun
+def on_setup_logging(loglevel=None, **kwargs) -> None:
+    """A receiver here makes Celery keep Django's LOGGING (JSON lines in production) instead
+    of installing its own handlers; only the worker's ``--loglevel`` is applied."""
+    if loglevel:
+        logging.getLogger().setLevel(loglevel)
 
+
+def connect_celery_signals() -> None:
+    from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun
+
+    setup_logging.connect(on_setup_logging, weak=False)
     before_task_publish.connect(on_before_task_publish, weak=False)
     task_prerun.connect(on_task_prerun, weak=False)
     task_postrun.connect(on_task_postrun, weak=False)

@@ -217,8 +217,6 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # changes nothing.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 CELERY_BEAT_SCHEDULE: dict = {}
-# Workers keep the LOGGING below (JSON lines in production) instead of Celery's own format.
-CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # /readyz waits this long for a worker's answer to a ping.
 HEALTHCHECK_CELERY_PING_TIMEOUT = env.float("HEALTHCHECK_CELERY_PING_TIMEOUT", default=1.0)
 # Slow or bulky work has its own queue so that it never delays result routing: PDFs,
