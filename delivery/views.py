@@ -9,7 +9,6 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -29,6 +28,7 @@ from dossiers.models import Dossier
 from dossiers.selectors import citizen_dossier, dossier_by_ref, staff_dossier
 from dossiers.services import personal_data_access_record
 from portal.clientip import client_address
+from portal.files import private_file_response
 from portal.tasks import enqueue
 
 from . import selectors, services, workflow
@@ -163,12 +163,8 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _dossier_of(document) if document else None
     if not may_read_dossier_file(request, dossier, purpose="document"):
         raise Http404
-    response = FileResponse(document.file.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="{document.kind}-{(dossier.code or dossier.pk)}.pdf"')
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(document.file, content_type="application/pdf",
+                                 filename=f"{document.kind}-{(dossier.code or dossier.pk)}.pdf")
 
 
 @require_http_methods(["GET"])
@@ -182,14 +178,10 @@ def pickup_authorisation(request: HttpRequest, ref: str) -> HttpResponse:
     if appointment is None or not appointment.authorisation:
         raise Http404
     extension = appointment.authorisation.name.rpartition(".")[2]
-    response = FileResponse(appointment.authorisation.open("rb"),
-                            content_type=appointment.authorisation_content_type
-                            or "application/octet-stream")
-    response["Content-Disposition"] = (
-        f'inline; filename="giay-uy-quyen-{dossier.code or dossier.pk}.{extension}"')
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(
+        appointment.authorisation,
+        content_type=appointment.authorisation_content_type or "application/octet-stream",
+        filename=f"giay-uy-quyen-{dossier.code or dossier.pk}.{extension}")
 
 
 @staff_required

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from citizens.selectors import delivery_addresses_of
 from portal.clientip import client_address
+from portal.files import private_file_response
 from portal.ratelimit import over_limit
 from procedures.constants import DeliveryMethod
 from procedures.models import Procedure
@@ -210,13 +211,8 @@ def withdraw(request, ref: str):
 
 
 def _file_response(file_field, content_type: str, original_name: str):
-    handle = file_field.storage.open(file_field.name, "rb")
-    response = FileResponse(handle, content_type=content_type)
     safe = "".join(c for c in original_name if c.isalnum() or c in "._- ") or "tep"
-    response["Content-Disposition"] = f'inline; filename="{safe[:100]}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(file_field, content_type=content_type, filename=safe[:100])
 
 
 def attachment(request, ref: str, pk: int):

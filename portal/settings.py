@@ -82,6 +82,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: container probes answer on any Host, before host validation and the https redirect.
+    "portal.health.HealthCheckMiddleware",
+    "portal.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -155,7 +158,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -169,13 +172,18 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 
 # --- Cache and Celery: Redis when REDIS_URL is set, in-process otherwise -------------------
+# REDIS_URL alone serves both (development, CI). Production gives each its own Redis:
+# the broker must never evict a message (noeviction, appendonly), the cache must evict
+# (allkeys-lru with maxmemory), and one instance cannot be configured both ways.
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+CACHE_URL = env.str("CACHE_URL", default="") or REDIS_URL
+BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL
+if CACHE_URL:
     # django-redis, told to ignore connection errors: while Redis is down, rate limits and
     # cached counts fall back to "not cached" instead of turning every page into an error.
     CACHES = {"default": {
         "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": CACHE_URL,
         "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1,
                     "SOCKET_TIMEOUT": 1},
     }}
@@ -185,11 +193,11 @@ else:
 # Whole public catalogue pages for anonymous visitors (portal.pagecache), invalidated at once
 # by any catalogue change. On by default only with a shared cache: a per-process LocMemCache
 # would not see another process's invalidation. 0 turns it off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if REDIS_URL else 0)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if CACHE_URL else 0)
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_BROKER_URL = BROKER_URL or "memory://"
+CELERY_RESULT_BACKEND = BROKER_URL or "cache+memory://"
+CELERY_TASK_ALWAYS_EAGER = not BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -212,6 +220,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # changes nothing.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 CELERY_BEAT_SCHEDULE: dict = {}
+# /readyz waits this long for a worker's answer to a ping.
+HEALTHCHECK_CELERY_PING_TIMEOUT = env.float("HEALTHCHECK_CELERY_PING_TIMEOUT", default=1.0)
 # Slow or bulky work has its own queue so that it never delays result routing: PDFs,
 # notifications to citizens and statistics refreshes. A worker started without ``-Q`` serves
 # every queue below; a larger deployment runs one worker per queue. Ready results are routed in
@@ -248,8 +258,29 @@ CELERY_BEAT_SCHEDULE["reports-rebuild-stats"] = {"task": "reports.tasks.stats_re
                                                  "schedule": crontab(minute=30, hour=1)}
 
 # --- E-mail and SMS ------------------------------------------------------------------------
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-SMS_BACKEND = env.str("SMS_BACKEND", default="citizens.sms.ConsoleSmsBackend")
+# One URL for e-mail (django-environ): smtp+tls://user:password@host:587, consolemail://.
+_EMAIL_URL = env.str("EMAIL_URL", default="consolemail://" if DEBUG else "")
+_EMAIL = environ.Env.email_url_config(_EMAIL_URL) if _EMAIL_URL else {"EMAIL_BACKEND": ""}
+# EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, …
+globals().update({k: v for k, v in _EMAIL.items() if v is not None})
+EMAIL_BACKEND = _EMAIL["EMAIL_BACKEND"]
+SMS_BACKEND = env.str("SMS_BACKEND", default="citizens.sms.ConsoleSmsBackend" if DEBUG else "")
+# Production refuses back-ends that write citizens' codes and notices to the log instead of
+# sending them, unless a load test or staging copy says so explicitly.
+_UNSENT_EMAIL = ("console.EmailBackend", "locmem.EmailBackend", "dummy.EmailBackend",
+                 "filebased.EmailBackend")
+_UNSENT_SMS = ("citizens.sms.ConsoleSmsBackend", "citizens.sms.LocmemSmsBackend")
+if not DEBUG and not env.bool("DJANGO_ALLOW_UNSENT_MESSAGES", default=False):
+    if not EMAIL_BACKEND or EMAIL_BACKEND.endswith(_UNSENT_EMAIL):
+        raise ImproperlyConfigured(
+            "EMAIL_URL must name a real mail server (smtp://…) when DJANGO_DEBUG=0; "
+            "console, locmem, file and dummy e-mail back-ends send nothing."
+        )
+    if not SMS_BACKEND or SMS_BACKEND in _UNSENT_SMS:
+        raise ImproperlyConfigured(
+            "SMS_BACKEND must name the SMS provider's back-end when DJANGO_DEBUG=0; "
+            "the console and locmem back-ends send nothing."
+        )
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Cổng Dịch vụ công <no-reply@dichvucong.local>"
 )
@@ -399,10 +430,21 @@ else:
             "POSTAL_PROVIDER=sandbox and DJANGO_DEBUG=0."
         )
 
+# One JSON line per record in production (LOG_FORMAT=json), readable text in development.
+# Every record carries the request id (portal.logging); requests and tasks log one line each.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "portal.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                 "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": "json" if LOG_FORMAT == "json" else "text"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -418,3 +460,19 @@ DOSSIER_MAX_TOTAL_BYTES = env.int("DOSSIER_MAX_TOTAL_BYTES", default=50 * 1024 *
 CITIZEN_STORAGE_QUOTA_MB = env.int("CITIZEN_STORAGE_QUOTA_MB", default=200)
 # Uploaded dossier files live outside MEDIA_ROOT and are served only by access-checked views.
 DOSSIER_PRIVATE_ROOT = env.str("DOSSIER_PRIVATE_ROOT", default="")
+
+# Behind nginx (deploy/nginx/): the access-checked download views answer with an
+# X-Accel-Redirect to an internal location and nginx sends the file, so a gunicorn thread is not
+# held for the length of a download. Off: Django streams the file itself (FileResponse).
+PRIVATE_FILES_X_ACCEL = env.bool("PRIVATE_FILES_X_ACCEL", default=False)
+PRIVATE_FILES_X_ACCEL_PREFIX = env.str("PRIVATE_FILES_X_ACCEL_PREFIX", default="/_protected/")
+
+# --- Error reports -------------------------------------------------------------------------
+# Any Sentry-compatible service. No personal data: send_default_pii off, no request bodies,
+# CCCD- and phone-like numbers scrubbed (portal.logging.scrub_event).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from portal.logging import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+                release=env.str("SENTRY_RELEASE", default="") or None)

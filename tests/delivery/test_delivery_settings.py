@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = ("import django; django.setup(); from django.conf import settings as s; "
          "print(s.PAYMENT_GATEWAY, s.POSTAL_PROVIDER, len(s.PAYMENT_SANDBOX_SECRET), "
          "len(s.POSTAL_SANDBOX_SECRET), s.PAYMENT_SANDBOX_SECRET != s.POSTAL_SANDBOX_SECRET)")
-PROD = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "k" * 64,
+PROD = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "k" * 64, "DJANGO_ALLOW_UNSENT_MESSAGES": "1",
         "DJANGO_ALLOWED_HOSTS": "dichvucong.danang.gov.vn"}
 
 

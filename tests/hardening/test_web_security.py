@@ -70,7 +70,8 @@ def test_production_mode_sends_hsts_and_secure_cookies():
              "s.CSRF_COOKIE_SECURE)")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     env.update({"DJANGO_SETTINGS_MODULE": "portal.settings", "DJANGO_DEBUG": "0",
-                "DJANGO_SECRET_KEY": "k" * 64, "DJANGO_ALLOWED_HOSTS": "dvc.danang.gov.vn"})
+                "DJANGO_SECRET_KEY": "k" * 64, "DJANGO_ALLOWED_HOSTS": "dvc.danang.gov.vn",
+                "DJANGO_ALLOW_UNSENT_MESSAGES": "1"})
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

@@ -1,11 +1,10 @@
 """Settings come from the environment; production mode refuses unsafe defaults."""
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-
-import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = (
@@ -16,10 +15,22 @@ PROBE = (
 
 
 def run_settings(**env):
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    return run_probe(PROBE, **env)
+
+
+ENV_PREFIXES = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "CACHE_URL", "CELERY_", "EMAIL_",
+                "SMS_", "SENTRY_", "LOG_")
+# Production with real delivery back-ends (the SMS one is the provider's, not imported here).
+PROD = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "k" * 64,
+        "DJANGO_ALLOWED_HOSTS": "dichvucong.danang.gov.vn",
+        "EMAIL_URL": "smtp+tls://portal:pw@mail.danang.gov.vn:587",
+        "SMS_BACKEND": "sms_provider.backends.GatewaySmsBackend"}
+
+
+def run_probe(probe, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIXES)}
     clean.update({"DJANGO_SETTINGS_MODULE": "portal.settings", **env})
-    return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean,
+    return subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=clean,
                           capture_output=True, text=True, timeout=60)
 
 
@@ -63,39 +74,9 @@ def test_production_mode_refuses_to_start_without_allowed_hosts():
 
 
 def test_production_mode_with_real_values_starts_with_secure_cookies():
-    result = run_settings(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="k" * 64,
-                          DJANGO_ALLOWED_HOSTS="dichvucong.danang.gov.vn")
+    result = run_settings(**PROD)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("true]")
-
-
-def test_docker_compose_describes_the_production_stack(settings):
-    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    services = compose["services"]
-    assert {"web", "worker", "beat", "postgres", "redis"} <= set(services)
-    for name in ("web", "postgres", "redis", "worker"):
-        assert "healthcheck" in services[name], name
-    assert "gunicorn" in " ".join(services["web"]["command"])
-    assert "worker" in services["worker"]["command"]
-    assert "beat" in services["beat"]["command"]
-    # Every Celery queue is served by some worker; the routing one with a page-sized prefetch.
-    served = {}
-    for service in services.values():
-        command = service.get("command") or []
-        if "worker" in command and "-Q" in command:
-            for queue in command[command.index("-Q") + 1].split(","):
-                served[queue] = command
-    assert {q.name for q in settings.CELERY_TASK_QUEUES} <= set(served)
-    from delivery.tasks import ROUTE_BATCH_SIZE
-
-    prefetch = [a for a in served["routing"] if a.startswith("--prefetch-multiplier=")]
-    assert int(prefetch[0].split("=")[1]) >= ROUTE_BATCH_SIZE
-    for name in ("web", "worker", "router", "beat"):
-        env = services[name]["environment"]
-        assert env["DATABASE_URL"].startswith("postgres://")
-        assert env["REDIS_URL"].startswith("redis://")
-        assert env["DJANGO_DEBUG"] == "0"
-        assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
 
 
 def test_readme_opens_with_the_two_commands_and_ci_calls_the_test_one():
@@ -114,11 +95,97 @@ def test_production_static_files_collect_with_the_manifest_storage(tmp_path):
         "from django.core.management import call_command; "
         "call_command('collectstatic', interactive=False, verbosity=0)"
     )
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
-    clean.update({"DJANGO_SETTINGS_MODULE": "portal.settings", "DJANGO_DEBUG": "0",
-                  "DJANGO_SECRET_KEY": "k" * 64, "DJANGO_ALLOWED_HOSTS": "dvc.danang.gov.vn"})
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIXES)}
+    clean.update({"DJANGO_SETTINGS_MODULE": "portal.settings", **PROD})
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=clean,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "staticfiles.json").exists()
+
+
+# --- Messages to citizens: production refuses back-ends that send nothing ------------------
+def test_production_refuses_console_email():
+    env = {**PROD}
+    del env["EMAIL_URL"]
+    result = run_settings(**env)
+    assert result.returncode != 0 and "EMAIL_URL must name a real mail server" in result.stderr
+    result = run_settings(**{**PROD, "EMAIL_URL": "consolemail://"})
+    assert result.returncode != 0 and "EMAIL_URL must" in result.stderr
+    result = run_settings(**{**PROD, "EMAIL_URL": "memorymail://"})
+    assert result.returncode != 0 and "EMAIL_URL must" in result.stderr
+
+
+def test_production_refuses_console_sms():
+    for backend in (None, "citizens.sms.ConsoleSmsBackend", "citizens.sms.LocmemSmsBackend"):
+        env = {k: v for k, v in PROD.items() if k != "SMS_BACKEND"}
+        if backend:
+            env["SMS_BACKEND"] = backend
+        result = run_settings(**env)
+        assert result.returncode != 0 and "SMS_BACKEND must name" in result.stderr, backend
+
+
+def test_a_load_test_may_say_it_sends_nothing():
+    env = {k: v for k, v in PROD.items() if k not in ("EMAIL_URL", "SMS_BACKEND")}
+    result = run_settings(**env, DJANGO_ALLOW_UNSENT_MESSAGES="1")
+    assert result.returncode == 0, result.stderr
+
+
+def test_email_comes_from_one_url():
+    probe = ("import django, json; django.setup(); from django.conf import settings as s; "
+             "print(json.dumps([s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, "
+             "s.EMAIL_USE_TLS]))")
+    result = run_probe(probe, **PROD)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == ["django.core.mail.backends.smtp.EmailBackend",
+                                         "mail.danang.gov.vn", 587, "portal", True]
+
+
+# --- Broker and cache -----------------------------------------------------------------------
+SPLIT_PROBE = ("import django, json; django.setup(); from django.conf import settings as s; "
+               "print(json.dumps([s.CELERY_BROKER_URL, s.CACHES['default']['LOCATION'], "
+               "s.CELERY_TASK_ALWAYS_EAGER, s.PAGE_CACHE_SECONDS]))")
+
+
+def test_redis_url_alone_serves_broker_and_cache():
+    result = run_probe(SPLIT_PROBE, REDIS_URL="redis://r.example:6379/0")
+    assert json.loads(result.stdout) == ["redis://r.example:6379/0", "redis://r.example:6379/0",
+                                         False, 300]
+
+
+def test_broker_and_cache_may_be_separate_redis_instances():
+    result = run_probe(SPLIT_PROBE, CELERY_BROKER_URL="redis://broker:6379/0",
+                       CACHE_URL="redis://cache:6379/0")
+    assert json.loads(result.stdout) == ["redis://broker:6379/0", "redis://cache:6379/0",
+                                         False, 300]
+
+
+# --- Logs and error reports -----------------------------------------------------------------
+LOG_PROBE = ("import django, logging; django.setup(); "
+             "logging.getLogger('portal.request').warning('GET / 200')")
+
+
+def test_production_logs_one_json_object_per_line():
+    result = run_probe(LOG_PROBE, **PROD)
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stderr.strip().splitlines()[-1])
+    assert line["message"] == "GET / 200" and line["level"] == "WARNING"
+    assert line["logger"] == "portal.request" and line["request_id"] == "-"
+
+
+def test_development_logs_readable_text():
+    result = run_probe(LOG_PROBE)
+    assert result.returncode == 0, result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.endswith("WARNING portal.request [-] GET / 200")
+
+
+def test_sentry_is_on_with_a_dsn_and_sends_no_personal_data():
+    probe = ("import django, json; django.setup(); import sentry_sdk; "
+             "c = sentry_sdk.get_client(); o = c.options; b = o.get('before_send'); "
+             "print(json.dumps([c.is_active(), o.get('send_default_pii'), "
+             "b and b.__module__ + '.' + b.__name__, o.get('max_request_body_size')]))")
+    result = run_probe(probe, **PROD, SENTRY_DSN="https://public@errors.example.vn/3")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [True, False, "portal.logging.scrub_event", "never"]
+    result = run_probe(probe, **PROD)
+    assert json.loads(result.stdout)[0] is False

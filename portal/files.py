@@ -1,0 +1,51 @@
+"""The response of every access-checked download (dossier files, generated PDFs).
+
+The view decides who may read the file; this decides how the bytes leave. By default Django
+streams them (``FileResponse``). Behind nginx with ``PRIVATE_FILES_X_ACCEL`` on, the response
+is empty and carries ``X-Accel-Redirect`` to an ``internal`` location of nginx
+(deploy/nginx/), which sends the file: a slow download no longer holds a gunicorn thread.
+nginx's internal locations cannot be requested from outside, so the check stays Django's.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.http import FileResponse, HttpResponse
+
+
+def _x_accel_roots() -> list[tuple[Path, str]]:
+    from dossiers.storage import private_root
+
+    prefix = settings.PRIVATE_FILES_X_ACCEL_PREFIX.rstrip("/") + "/"
+    return [(Path(os.path.realpath(private_root())), prefix + "private/"),
+            (Path(os.path.realpath(settings.MEDIA_ROOT)), prefix + "media/")]
+
+
+def _x_accel_location(file_field) -> str | None:
+    try:
+        path = Path(os.path.realpath(file_field.storage.path(file_field.name)))
+    except NotImplementedError:  # a storage without local paths
+        return None
+    for root, location in _x_accel_roots():
+        if path.is_relative_to(root):
+            return location + quote(path.relative_to(root).as_posix())
+    return None
+
+
+def private_file_response(file_field, *, content_type: str, filename: str) -> HttpResponse:
+    """``filename`` is shown to the browser; the caller makes it safe for a header."""
+    location = _x_accel_location(file_field) if settings.PRIVATE_FILES_X_ACCEL else None
+    if location is not None:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = location
+    else:
+        response = FileResponse(file_field.storage.open(file_field.name, "rb"),
+                                content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
