@@ -339,6 +339,9 @@ if not DEBUG:
 # --- Portal --------------------------------------------------------------------------------
 PORTAL_NAME = env.str("PORTAL_NAME", default="Cổng Dịch vụ công thành phố Đà Nẵng")
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# /bench/trivial, the benchmarks' baseline: on in dev, off in production unless a benchmark run
+# turns it on (bench/load/run.sh, bench/profile_pages.py).
+BENCH_ENDPOINTS = env.bool("BENCH_ENDPOINTS", default=DEBUG)
 
 # --- Delivery: online payment and public postal service ------------------------------------
 # "sandbox" is the built-in VNPay-like gateway and VNPost-like provider. Secrets sign every
