@@ -15,11 +15,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from accounts.constants import AccountEventKind
 from accounts.models import AccountEvent, User
 from accounts.selectors import user_by_identifier
+from accounts.services import api_tokens_revoke_all
 from portal.tasks import enqueue_on_commit
 from portal.validators import cccd_errors, normalize_vn_phone
 from units.constants import UnitKind
@@ -187,7 +187,7 @@ def _password_set(*, user: User, new_password: str) -> None:
     user.set_password(new_password)
     user.session_epoch = F("session_epoch") + 1
     user.save(update_fields=["password", "session_epoch"])
-    Token.objects.filter(user=user).delete()
+    api_tokens_revoke_all(user=user)
     AccountEvent.objects.create(user=user, actor=user, kind=AccountEventKind.PASSWORD_RESET)
     user.refresh_from_db()
 

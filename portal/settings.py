@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -260,7 +260,7 @@ NUM_PROXIES = env.int("DJANGO_NUM_PROXIES", default=0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.api.auth.PortalTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.StandardPagination",
@@ -271,6 +271,9 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min", "auth_token": "20/min"},
 }
+# API tokens (django-rest-knox, accounts.api.auth): hashed, one per device, expiring.
+API_TOKEN_TTL_STAFF_HOURS = env.int("API_TOKEN_TTL_STAFF_HOURS", default=8)
+API_TOKEN_TTL_CITIZEN_DAYS = env.int("API_TOKEN_TTL_CITIZEN_DAYS", default=30)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cổng Dịch vụ công API",
     "DESCRIPTION": "Public catalogue of administrative procedures, dossiers and results.",

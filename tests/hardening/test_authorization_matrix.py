@@ -43,7 +43,7 @@ SIGNED_IN = {
     "dossiers:mine", "dossiers:store", "dossiers:file", "citizens:verify", "citizens:profile",
     "citizens:addresses", "citizens:address_add", "api-me", "me-address-list", "dossier-list",
     "accounts:logout", "accounts:sign_out_everywhere", "accounts:otp_verify",
-    "accounts:otp_enroll", "accounts:security",
+    "accounts:otp_enroll", "accounts:security", "api-auth-logout", "api-auth-logout-all",
 }
 # Staff of the dossier's unit (with two-factor); other units get 404.
 STAFF_UNIT_OBJECT = {
