@@ -17,6 +17,7 @@ from ..guard import staff_access_revoked
 from ..selectors import has_otp_device, is_staff_member
 from ..services import api_token_issue, api_token_revoke, otp_verify, user_sign_out_everywhere
 from .auth import PortalTokenAuthentication
+from .schema import PortalTokenScheme  # noqa: F401 - registers the schema of the tokens
 
 
 class TokenRequestSerializer(serializers.Serializer):
