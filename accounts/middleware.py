@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from portal.api.errors import error_response
 
+from .guard import staff_access_revoked
 from .selectors import has_otp_device, staff_assignment_flags
 
 OTP_EXEMPT_URL_NAMES = frozenset({"otp_verify", "otp_enroll", "logout"})
@@ -75,15 +76,14 @@ class AccountGuardMiddleware:
         return self.get_response(request)
 
     def _check(self, request, user):
-        has_assignment, has_active_assignment = staff_assignment_flags(user)
-        if has_assignment and not has_active_assignment and not user.is_superuser:
+        if staff_access_revoked(user):
             logout(request)
             if _is_api(request):
                 return error_response("account_inactive",
                                       _("Tài khoản đã bị vô hiệu hóa."), 401)
             messages.warning(request, _("Tài khoản cán bộ của bạn đã bị vô hiệu hóa."))
             return redirect(settings.LOGIN_URL)
-        is_staff_member = user.is_staff or has_active_assignment
+        is_staff_member = user.is_staff or staff_assignment_flags(user)[1]
         request.is_staff_member = is_staff_member
         _slide_expiry(request.session, settings.STAFF_SESSION_IDLE_SECONDS if is_staff_member
                       else settings.CITIZEN_SESSION_IDLE_SECONDS)

@@ -1,16 +1,19 @@
-"""Writes to accounts: staff lifecycle, two-factor devices, signing out everywhere."""
+"""Writes to accounts: staff lifecycle, two-factor devices, API tokens, signing out
+everywhere."""
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.db.models import F
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from units.models import Unit
 
@@ -112,7 +115,7 @@ def staff_deactivate(*, acting_user: User, user: User) -> User:
         user.is_staff = False
         user.session_epoch = F("session_epoch") + 1
         user.save(update_fields=["is_active", "is_staff", "session_epoch"])
-        Token.objects.filter(user=user).delete()
+        api_tokens_revoke_all(user=user)
     _event(user=user, actor=acting_user, kind=AccountEventKind.STAFF_DEACTIVATED, units=codes)
     user.refresh_from_db()
     return user
@@ -123,15 +126,45 @@ def user_password_set_by_admin(*, acting_user: User, user: User) -> None:
     """After the admin's password form saved a new password: the API tokens issued under the
     old one stop working too (sessions already do, the password is in their hash), and the
     audit says who set it. Scope was checked before the form (``may_manage_user``)."""
-    Token.objects.filter(user=user).delete()
+    AuthToken.objects.filter(user=user).delete()
     _event(user=user, actor=acting_user, kind=AccountEventKind.PASSWORD_RESET, by="admin")
 
 
 @transaction.atomic
 def user_sign_out_everywhere(*, user: User) -> None:
     User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
-    Token.objects.filter(user=user).delete()
+    api_tokens_revoke_all(user=user)
     _event(user=user, actor=user, kind=AccountEventKind.SIGNED_OUT_EVERYWHERE)
+
+
+# --- API tokens -----------------------------------------------------------------------------
+# django-rest-knox: one token per device (each sign-in of the app gets its own), only a hash
+# stored, an expiry on every token. Checked on each request by accounts.api.auth.
+
+def api_token_ttl(user: User) -> datetime.timedelta:
+    """Staff tokens last a working day's hours, citizens' days (a phone app)."""
+    from .selectors import is_staff_member
+
+    if is_staff_member(user) or user.is_superuser:
+        return datetime.timedelta(hours=settings.API_TOKEN_TTL_STAFF_HOURS)
+    return datetime.timedelta(days=settings.API_TOKEN_TTL_CITIZEN_DAYS)
+
+
+def api_token_issue(*, user: User) -> tuple[AuthToken, str]:
+    """A new token for one device: the row (hash, expiry) and the token itself, which is
+    shown once and stored nowhere."""
+    return AuthToken.objects.create(user=user, expiry=api_token_ttl(user))
+
+
+def api_token_revoke(*, token: AuthToken) -> None:
+    """Signs one device out."""
+    AuthToken.objects.filter(pk=token.pk).delete()
+
+
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Signs every device of the user out of the API."""
+    deleted, _per_model = AuthToken.objects.filter(user=user).delete()
+    return deleted
 
 
 # --- Two-factor -----------------------------------------------------------------------------

@@ -31,6 +31,7 @@ sys.path.insert(0, str(HERE / "load"))
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("BENCH_ENDPOINTS", "1")
 
 from _harness import setup_django  # noqa: E402
 

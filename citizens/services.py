@@ -1,5 +1,9 @@
 """Writes for citizens: registration, contact verification, password reset, profile and
-address book. Sending a code is a Celery task enqueued after the transaction commits."""
+address book. Sending a code is a Celery task enqueued after the transaction commits.
+
+Registration and password reset answer the same whether or not an account exists (no account
+probing): the same rate limits are counted for every request, and an existing account's owner
+is told by SMS or e-mail, never the person at the form."""
 
 from __future__ import annotations
 
@@ -15,11 +19,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from accounts.constants import AccountEventKind
 from accounts.models import AccountEvent, User
-from accounts.selectors import user_by_identifier
+from accounts.selectors import normalize_identifier, user_by_identifier
+from accounts.services import api_tokens_revoke_all
 from portal.tasks import enqueue_on_commit
 from portal.validators import cccd_errors, normalize_vn_phone
 from units.constants import UnitKind
@@ -29,7 +33,7 @@ from .constants import VerificationChannel, VerificationPurpose
 from .exceptions import InvalidCode, RateLimited, RegistrationError
 from .models import CitizenProfile, DeliveryAddress, VerificationCode
 from .selectors import ward_hierarchy
-from .tasks import send_verification_code
+from .tasks import send_account_exists_notice, send_verification_code
 
 MAX_CODE_ATTEMPTS = 5
 
@@ -67,6 +71,68 @@ def citizen_register(
     return user
 
 
+def citizen_registration_start(
+    *, full_name: str, national_id: str, date_of_birth: datetime.date, phone: str,
+    password: str, email: str = "", ip: str | None = None,
+) -> int | None:
+    """The registration form's submission: a new account and a code to its phone, or, when
+    the CCCD or the phone already has an account, nothing new and a notice to that account's
+    owner ("you already have an account: sign in or reset the password"). The caller shows the
+    same next step either way; returns the new account's id to keep in the session, or None.
+    Raises RateLimited (counted per phone and per client address, for both outcomes),
+    RegistrationError for an invalid CCCD, ValidationError for a weak password."""
+    errors = cccd_errors(national_id, date_of_birth)
+    if errors:
+        raise RegistrationError(errors[0], field="national_id")
+    phone = normalize_vn_phone(phone)
+    _check_rate_limits(phone, ip)
+    try:
+        with transaction.atomic():
+            user = citizen_register(full_name=full_name, national_id=national_id,
+                                    date_of_birth=date_of_birth, phone=phone,
+                                    password=password, email=email)
+            _code_create(user=user, purpose=VerificationPurpose.VERIFY_PHONE,
+                         channel=VerificationChannel.SMS, destination=phone)
+    except RegistrationError as exc:
+        if exc.code != "duplicate":
+            raise
+        # The work a new account costs (password checks and hashing), so that the answer's
+        # timing does not tell either.
+        probe = User(full_name=full_name, email=email)
+        validate_password(password, probe)
+        probe.set_password(password)
+        _account_exists_notify(national_id=national_id, phone=phone)
+        return None
+    return user.pk
+
+
+def registration_code_resend(*, user_id: int | None, phone: str, ip: str | None = None) -> None:
+    """"Send the code again" on the registration's next step: the same limits whether or not
+    the registration created an account; a new code only for a real one, not yet verified."""
+    _check_rate_limits(phone, ip)
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    if user is None or user.phone != phone or user.phone_verified_at is not None:
+        return
+    _code_create(user=user, purpose=VerificationPurpose.VERIFY_PHONE,
+                 channel=VerificationChannel.SMS, destination=phone)
+
+
+def _account_exists_notify(*, national_id: str, phone: str) -> None:
+    """Tells each account that owns the CCCD or the phone, at most once per rate window (a
+    stranger re-submitting the form must not flood its owner)."""
+    owners = User.objects.filter(citizen_profile__national_id=national_id) | User.objects.filter(
+        phone=phone)
+    for owner in owners.distinct():
+        channel = (VerificationChannel.SMS if owner.phone
+                   else VerificationChannel.EMAIL if owner.email else None)
+        if channel is None or not owner.is_active:
+            continue
+        if not _count_hit(f"vc:exists:{_fingerprint(str(owner.pk))}", 1,
+                          settings.VERIFICATION_RATE_WINDOW_SECONDS):
+            continue
+        enqueue_on_commit(send_account_exists_notice, owner.pk, channel)
+
+
 # --- Verification codes ----------------------------------------------------------------------
 
 def _fingerprint(value: str) -> str:
@@ -85,10 +151,14 @@ def _count_hit(key: str, limit: int, window: int) -> bool:
 
 
 def _check_rate_limits(destination: str, ip: str | None) -> None:
-    window = settings.VERIFICATION_RATE_WINDOW_SECONDS
     checks = [(f"vc:dest:{_fingerprint(destination)}", settings.VERIFICATION_MAX_PER_DESTINATION)]
     if ip:
         checks.append((f"vc:ip:{_fingerprint(ip)}", settings.VERIFICATION_MAX_PER_IP))
+    _enforce_rate_limits(checks)
+
+
+def _enforce_rate_limits(checks: list[tuple[str, int]]) -> None:
+    window = settings.VERIFICATION_RATE_WINDOW_SECONDS
     for key, limit in checks:
         if not _count_hit(key, limit, window):
             minutes = window // 60
@@ -108,13 +178,17 @@ def _destination(user: User, channel: str) -> str:
     return user.email
 
 
-@transaction.atomic
 def verification_code_issue(
     *, user: User, purpose: str, channel: str, ip: str | None = None
 ) -> VerificationCode:
     """Creates a code, revoking earlier unused ones for the same purpose, and queues sending."""
     destination = _destination(user, channel)
     _check_rate_limits(destination, ip)
+    return _code_create(user=user, purpose=purpose, channel=channel, destination=destination)
+
+
+@transaction.atomic
+def _code_create(*, user: User, purpose: str, channel: str, destination: str) -> VerificationCode:
     now = timezone.now()
     VerificationCode.objects.filter(user=user, purpose=purpose).usable().update(revoked_at=now)
     code = VerificationCode.objects.create(
@@ -162,7 +236,18 @@ def verification_code_consume(*, user: User, purpose: str, code: str) -> Verific
 
 def password_reset_start(*, identifier: str, channel: str, ip: str | None = None) -> int | None:
     """Sends a reset code to the account's *verified* contact. Returns the user id to keep in
-    the session, or None; the caller shows the same page either way (no account probing)."""
+    the session, or None; the caller shows the same page either way (no account probing).
+
+    Raises RateLimited per submitted identifier and per client address, counted before the
+    account is looked up, so the limit falls alike on existing and unknown accounts. The
+    contact's own limit (no SMS flooding) is then applied without a word: hitting it sends
+    nothing, and the page stays the same."""
+    kind, value = normalize_identifier(identifier)
+    checks = [(f"vc:reset:{_fingerprint(f'{kind}:{value}')}",
+               settings.VERIFICATION_MAX_PER_DESTINATION)]
+    if ip:
+        checks.append((f"vc:ip:{_fingerprint(ip)}", settings.VERIFICATION_MAX_PER_IP))
+    _enforce_rate_limits(checks)
     user = user_by_identifier(identifier)
     if user is None or not user.is_active:
         return None
@@ -170,8 +255,11 @@ def password_reset_start(*, identifier: str, channel: str, ip: str | None = None
                 else user.email_verified_at)
     if verified is None:
         return None
-    verification_code_issue(user=user, purpose=VerificationPurpose.PASSWORD_RESET,
-                            channel=channel, ip=ip)
+    try:
+        verification_code_issue(user=user, purpose=VerificationPurpose.PASSWORD_RESET,
+                                channel=channel)
+    except RateLimited:
+        return None
     return user.pk
 
 
@@ -187,7 +275,7 @@ def _password_set(*, user: User, new_password: str) -> None:
     user.set_password(new_password)
     user.session_epoch = F("session_epoch") + 1
     user.save(update_fields=["password", "session_epoch"])
-    Token.objects.filter(user=user).delete()
+    api_tokens_revoke_all(user=user)
     AccountEvent.objects.create(user=user, actor=user, kind=AccountEventKind.PASSWORD_RESET)
     user.refresh_from_db()
 

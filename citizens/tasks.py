@@ -1,12 +1,15 @@
-"""Delivery of verification codes, outside the request and after its transaction commits."""
+"""Delivery of verification codes and account notices, outside the request and after its
+transaction commits."""
 
 from __future__ import annotations
 
 import smtplib
 
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,4 +60,42 @@ def send_verification_code(self, code_id: int) -> str:
         )
         code.sent_at = timezone.now()
         code.save(update_fields=["sent_at"])
+    return "sent"
+
+
+def account_exists_text() -> str:
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    return _(
+        "Cổng Dịch vụ công: số CCCD hoặc số điện thoại của bạn vừa được dùng để đăng ký tài "
+        "khoản mới, nhưng bạn đã có tài khoản. Đăng nhập bằng số CCCD hoặc số điện thoại tại "
+        "%(login)s; quên mật khẩu thì lấy lại tại %(reset)s. Nếu không phải bạn đăng ký, hãy "
+        "bỏ qua tin này."
+    ) % {"login": base + reverse("accounts:login"),
+         "reset": base + reverse("citizens:password_reset")}
+
+
+@shared_task(
+    bind=True, autoretry_for=(SmsDeliveryError, smtplib.SMTPException, ConnectionError),
+    retry_backoff=True, retry_backoff_max=300, retry_jitter=True, max_retries=5,
+)
+def send_account_exists_notice(self, user_id: int, channel: str) -> str:
+    """Tells the owner of an account that someone tried to register again with its CCCD or
+    phone. An information notice with no secret: a redelivered task may send it twice, which
+    is harmless, so it keeps no sending row of its own (the audit row records each send)."""
+    from accounts.models import User
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return "missing"
+    body = account_exists_text()
+    if channel == VerificationChannel.SMS and user.phone:
+        reference = send_sms(to=user.phone, body=body)
+        recipient = mask_phone(user.phone)
+    elif channel == VerificationChannel.EMAIL and user.email:
+        send_mail(_("Bạn đã có tài khoản trên Cổng Dịch vụ công"), body, None, [user.email])
+        reference, recipient = "", mask_email(user.email)
+    else:
+        return "no_contact"
+    OutboundMessage.objects.create(channel=channel, recipient_masked=recipient, user_id=user.pk,
+                                   body_redacted=body, provider_reference=reference or "")
     return "sent"

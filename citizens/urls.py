@@ -6,6 +6,7 @@ app_name = "citizens"
 
 urlpatterns = [
     path("dang-ky/", views.register, name="register"),
+    path("dang-ky/xac-minh/", views.register_confirm, name="register_confirm"),
     path("xac-minh/", views.verify, name="verify"),
     path("ho-so/", views.profile, name="profile"),
     path("dia-chi/", views.address_list, name="addresses"),

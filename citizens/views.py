@@ -27,20 +27,24 @@ from .forms import (
     ProfileForm,
     RegistrationForm,
 )
+from .masking import mask_phone
 from .selectors import delivery_addresses_of
 from .services import (
     citizen_profile_update,
-    citizen_register,
+    citizen_registration_start,
     delivery_address_create,
     delivery_address_delete,
     delivery_address_update,
     password_reset_complete,
     password_reset_start,
+    registration_code_resend,
     verification_code_consume,
     verification_code_issue,
 )
 
 RESET_SESSION_KEY = "citizens_reset_user"
+# The registration's next step: {"user": new account id or None, "phone": as submitted}.
+REGISTRATION_SESSION_KEY = "citizens_registration"
 CHANNEL_PURPOSE = {
     VerificationChannel.SMS: VerificationPurpose.VERIFY_PHONE,
     VerificationChannel.EMAIL: VerificationPurpose.VERIFY_EMAIL,
@@ -55,33 +59,71 @@ def _add_citizen_error(form, exc: CitizenError) -> None:
 @sensitive_post_parameters("password1", "password2", "national_id")
 @never_cache
 def register(request):
+    """The same next step whether or not the CCCD or phone already has an account: the page
+    never says which (the existing account's owner is told instead, by SMS or e-mail)."""
     if request.user.is_authenticated:
         return redirect("citizens:profile")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = citizen_register(
+            user_id = citizen_registration_start(
                 full_name=data["full_name"], national_id=data["national_id"],
                 date_of_birth=data["date_of_birth"], phone=data["phone"],
-                email=data["email"], password=data["password1"],
+                email=data["email"], password=data["password1"], ip=client_address(request),
             )
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
         except CitizenError as exc:
             _add_citizen_error(form, exc)
         except ValidationError as exc:
             form.add_error("password1", exc)
         else:
-            auth_login(request, user, backend="accounts.backends.IdentifierBackend")
-            try:
-                verification_code_issue(user=user, purpose=VerificationPurpose.VERIFY_PHONE,
-                                        channel=VerificationChannel.SMS, ip=client_address(request))
-            except RateLimited as exc:
-                messages.warning(request, exc.message)
-            else:
-                messages.success(request, _("Đăng ký thành công. Mã xác minh đã được gửi tới "
-                                            "số điện thoại của bạn."))
-            return redirect("citizens:verify")
+            request.session[REGISTRATION_SESSION_KEY] = {"user": user_id,
+                                                         "phone": data["phone"]}
+            return redirect("citizens:register_confirm")
     return render(request, "citizens/register.html", {"form": form})
+
+
+@sensitive_post_parameters("code")
+@never_cache
+def register_confirm(request):
+    """Step two of registration: the code sent to the phone signs the new account in."""
+    pending = request.session.get(REGISTRATION_SESSION_KEY)
+    if not pending:
+        return redirect("citizens:register")
+    form = CodeForm()
+    if request.method == "POST":
+        if request.POST.get("action") == "send":
+            try:
+                registration_code_resend(user_id=pending["user"], phone=pending["phone"],
+                                         ip=client_address(request))
+            except RateLimited as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Đã gửi mã xác thực mới."))
+            return redirect("citizens:register_confirm")
+        form = CodeForm(request.POST)
+        if form.is_valid():
+            user = (User.objects.filter(pk=pending["user"]).first() if pending["user"]
+                    else None)
+            try:
+                if user is None:
+                    raise InvalidCode(_("Mã xác thực không đúng hoặc đã hết hạn. "
+                                        "Vui lòng yêu cầu mã mới."))
+                verification_code_consume(user=user, purpose=VerificationPurpose.VERIFY_PHONE,
+                                          code=form.cleaned_data["code"].strip())
+            except InvalidCode as exc:
+                form.add_error("code", exc.message)
+            else:
+                request.session.pop(REGISTRATION_SESSION_KEY, None)
+                auth_login(request, user, backend="accounts.backends.IdentifierBackend")
+                messages.success(request, _("Đăng ký thành công. Số điện thoại đã được "
+                                            "xác minh."))
+                return redirect("citizens:profile")
+    return render(request, "citizens/register_confirm.html", {
+        "form": form, "phone": mask_phone(pending["phone"]),
+    })
 
 
 @never_cache

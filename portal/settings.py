@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -294,7 +294,7 @@ NUM_PROXIES = env.int("DJANGO_NUM_PROXIES", default=0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.api.auth.PortalTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.StandardPagination",
@@ -316,6 +316,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min", "auth_token": "20/min"},
 }
+# API tokens (django-rest-knox, accounts.api.auth): hashed, one per device, expiring.
+API_TOKEN_TTL_STAFF_HOURS = env.int("API_TOKEN_TTL_STAFF_HOURS", default=8)
+API_TOKEN_TTL_CITIZEN_DAYS = env.int("API_TOKEN_TTL_CITIZEN_DAYS", default=30)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cổng Dịch vụ công API",
     "DESCRIPTION": "Public catalogue of administrative procedures, dossiers and results.",
@@ -389,6 +392,9 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # ACKNOWLEDGE_WITHIN_WORKING_HOURS of them (NĐ 45/2020).
 OFFICE_HOURS = env.list("OFFICE_HOURS", default=["07:30-11:30", "13:30-17:00"])
 ACKNOWLEDGE_WITHIN_WORKING_HOURS = env.int("ACKNOWLEDGE_WITHIN_WORKING_HOURS", default=8)
+# /bench/trivial, the benchmarks' baseline: on in dev, off in production unless a benchmark run
+# turns it on (bench/load/run.sh, bench/profile_pages.py).
+BENCH_ENDPOINTS = env.bool("BENCH_ENDPOINTS", default=DEBUG)
 
 # --- Delivery: online payment and public postal service ------------------------------------
 # "sandbox" is the built-in VNPay-like gateway and VNPost-like provider. Secrets sign every

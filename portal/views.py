@@ -1,4 +1,5 @@
-from django.http import HttpResponse, JsonResponse
+from django.conf import settings
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from procedures.models import Procedure, Sector
@@ -19,5 +20,8 @@ def healthz(request):
 
 
 def trivial(request):
-    """The baseline every benchmark compares against: no database, no template."""
+    """The baseline every benchmark compares against: no database, no template. Only where
+    benchmarks run (BENCH_ENDPOINTS): in production it is one more unauthenticated URL."""
+    if not settings.BENCH_ENDPOINTS:
+        raise Http404
     return HttpResponse(b"ok", content_type="text/plain")

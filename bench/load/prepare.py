@@ -125,7 +125,6 @@ def stage_staff(start: float) -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django_otp.plugins.otp_totp.models import TOTPDevice
-    from rest_framework.authtoken.models import Token
 
     from accounts.models import StaffAssignment
 
@@ -139,7 +138,6 @@ def stage_staff(start: float) -> None:
             StaffAssignment.objects.get_or_create(user=clerk, unit=ward, role=role)
         if not TOTPDevice.objects.filter(user=clerk, confirmed=True).exists():
             TOTPDevice.objects.create(user=clerk, name="load", confirmed=True)
-        Token.objects.get_or_create(user=clerk)
     log(f"staff: {len(ward_units())} ward clerks", start)
 
 
@@ -244,8 +242,8 @@ def stage_sessions(n_citizens: int, n_filers: int, start: float) -> None:
     from django.utils import timezone
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
-    from rest_framework.authtoken.models import Token
 
+    from accounts.services import api_token_issue, api_tokens_revoke_all
     from dossiers.models import Dossier
     from procedures.models import Procedure
 
@@ -255,6 +253,12 @@ def stage_sessions(n_citizens: int, n_filers: int, start: float) -> None:
     backend = next((b for b in settings.AUTHENTICATION_BACKENDS if "axes" not in b), backend)
     Session.objects.filter(session_key__startswith=SESSION_PREFIX).delete()
     store = SessionStore()
+
+    def fresh_token(user) -> str:
+        # API tokens are stored hashed (django-rest-knox): last run's cannot be read back,
+        # so each run revokes them and issues new ones (staff ones expire after hours).
+        api_tokens_revoke_all(user=user)
+        return api_token_issue(user=user)[1]
 
     def session_for(user, extra=None, *, idle=settings.CITIZEN_SESSION_IDLE_SECONDS) -> Session:
         # A session in use, as AccountGuardMiddleware leaves it after a request: its sliding
@@ -293,12 +297,9 @@ def stage_sessions(n_citizens: int, n_filers: int, start: float) -> None:
         sessions.append(row)
         ward = clerk.username[len(CLERK_PREFIX):]
         clerks.append({"user": clerk.username, "ward": ward, "session": row.session_key,
-                       "token": Token.objects.get_or_create(user=clerk)[0].key})
+                       "token": fresh_token(clerk)})
     Session.objects.bulk_create(sessions, batch_size=2000)
-    existing = dict(Token.objects.filter(user__in=filers).values_list("user_id", "key"))
-    Token.objects.bulk_create([Token(user=u, key=Token.generate_key()) for u in filers
-                               if u.pk not in existing], batch_size=1000)
-    tokens = dict(Token.objects.filter(user__in=filers).values_list("user_id", "key"))
+    tokens = {u.pk: fresh_token(u) for u in filers}
     generated = Dossier.objects.filter(code__startswith=CODE_PREFIX).count()
     track = [f"{CODE_PREFIX}{rng.randrange(generated):08d}" for _ in range(5000)]
     out = {

@@ -49,6 +49,7 @@ export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 export DJANGO_SECURE_SSL_REDIRECT=0
 # Codes and notices go to the log: a load test sends no e-mail or SMS.
 export DJANGO_ALLOW_UNSENT_MESSAGES=1
+export BENCH_ENDPOINTS=1  # /bench/trivial, the baseline; off by default in production mode
 export DATABASE_CONN_MAX_AGE=60
 export LOG_LEVEL=${LOG_LEVEL:-WARNING}
 export DOSSIER_PRIVATE_ROOT=${DOSSIER_PRIVATE_ROOT:-/tmp/bench-load-files}

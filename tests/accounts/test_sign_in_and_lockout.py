@@ -4,9 +4,10 @@ import pytest
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from accounts.models import AccountEvent
+from accounts.services import api_token_issue
 from tests.citizens.helpers import PASSWORD, VALID_CCCD, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -58,11 +59,11 @@ def test_api_lockout_is_structured_json(client, citizen, settings):
 def test_sign_out_everywhere_ends_every_session_and_token(client, citizen):
     other = Client()
     assert sign_in(other, VALID_CCCD) and sign_in(client, VALID_CCCD)
-    token = Token.objects.create(user=citizen)
+    token, _key = api_token_issue(user=citizen)
     response = client.post("/tai-khoan/dang-xuat-tat-ca/")
     assert response.status_code == 302
     assert other.get("/cong-dan/ho-so/").status_code == 302
-    assert not Token.objects.filter(pk=token.pk).exists()
+    assert not AuthToken.objects.filter(pk=token.pk).exists()
     assert AccountEvent.objects.filter(user=citizen, kind="signed_out_everywhere").exists()
     assert sign_in(Client(), VALID_CCCD)
 

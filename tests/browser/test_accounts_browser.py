@@ -34,7 +34,7 @@ def test_citizen_registers_verifies_and_signs_in(page, live_server, sms_outbox):
     page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
     page.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng ký").click()
-    page.wait_for_url("**/cong-dan/xac-minh/")
+    page.wait_for_url("**/cong-dan/dang-ky/xac-minh/")
     assert "+84******456" in page.content()
     code = re.search(r"\b(\d{6})\b", sms_outbox[-1]["body"]).group(1)
     page.get_by_label("Mã xác thực").fill(code)

@@ -3,8 +3,8 @@ the CCCD is shown in full only to its owner."""
 
 import pytest
 from django.template import Context, Template
-from rest_framework.authtoken.models import Token
 
+from accounts.services import api_token_issue
 from citizens.masking import mask_cccd
 from citizens.models import DeliveryAddress
 from citizens.services import delivery_address_create
@@ -65,8 +65,8 @@ def test_another_citizens_address_is_404_on_the_web(client, other_citizen, addre
 
 
 def test_another_citizens_address_is_404_through_the_api(client, other_citizen, address):
-    token = Token.objects.create(user=other_citizen)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    _token, key = api_token_issue(user=other_citizen)
+    auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
     url = f"/api/v1/me/addresses/{address.pk}/"
     for method in ("get", "patch", "delete"):
         response = getattr(client, method)(url, content_type="application/json", **auth)

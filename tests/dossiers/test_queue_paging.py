@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.services import api_token_issue
 from dossiers.constants import Channel, DossierState
 from dossiers.models import Dossier
 from tests.dossiers.test_staff_pages import bulk_dossiers
@@ -48,7 +48,7 @@ def test_queue_page_with_a_filter_counts_its_rows(clerk_client, procedure, units
 def test_queue_api_counts_from_the_cache_and_follows_transitions(clerk, procedure, units):
     bulk_dossiers(23, procedure=procedure, unit=units["ward"])
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=clerk).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=clerk)[1]}")
     assert api.get("/api/v1/queue/").json()["count"] == 23
     with CaptureQueriesContext(connection) as queries:
         body = api.get("/api/v1/queue/", {"page": 2}).json()

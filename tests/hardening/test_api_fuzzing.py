@@ -11,8 +11,8 @@ from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
-from rest_framework.authtoken.models import Token
 
+from accounts.services import api_token_issue
 from tests.factories import make_procedure, make_unit_tree
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def data(db, django_user_model):
     make_unit_tree()
     make_procedure()
     user = django_user_model.objects.create_user("fuzz-citizen", password="Fuzz-pass-2026")
-    return {"token": Token.objects.create(user=user).key}
+    return {"token": api_token_issue(user=user)[1]}
 
 
 def test_anonymous_requests(data):

@@ -24,6 +24,7 @@ PUBLIC = {
     "healthz", "trivial", "api-schema", "api-docs", "procedure-list", "procedure-detail",
     "dossier-track", "home", "procedures:catalogue", "procedures:detail", "procedures:guide",
     "dossiers:track", "dossiers:board", "accounts:login", "citizens:register",
+    "citizens:register_confirm",
     "citizens:password_reset", "citizens:password_reset_complete", "delivery:sandbox-pay",
     "delivery:payment-return", "set_language", "api-auth-token", "admin:login",
     "stats-figures", "stats-units", "stats-procedures", "reports:index", "reports:unit",
@@ -43,7 +44,7 @@ SIGNED_IN = {
     "dossiers:mine", "dossiers:store", "dossiers:file", "citizens:verify", "citizens:profile",
     "citizens:addresses", "citizens:address_add", "api-me", "me-address-list", "dossier-list",
     "accounts:logout", "accounts:sign_out_everywhere", "accounts:otp_verify",
-    "accounts:otp_enroll", "accounts:security",
+    "accounts:otp_enroll", "accounts:security", "api-auth-logout", "api-auth-logout-all",
 }
 # Staff of the dossier's unit (with two-factor); other units get 404.
 STAFF_UNIT_OBJECT = {

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
+from accounts.services import api_token_issue
 from portal.pagecache import HIT_HEADER
 from procedures.models import Procedure
 from procedures.services import procedure_archive
@@ -150,8 +150,8 @@ def test_signed_in_users_never_get_nor_fill_the_cache(client, birth, django_user
 
 def test_api_token_requests_bypass_the_cache(client, birth, django_user_model):
     user = django_user_model.objects.create_user("api", password="x", full_name="API")
-    token = Token.objects.create(user=user)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    _token, key = api_token_issue(user=user)
+    auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
     client.get("/api/v1/procedures/")
     assert is_hit(client.get("/api/v1/procedures/"))
     assert not is_hit(client.get("/api/v1/procedures/", **auth))

@@ -1,14 +1,21 @@
-"""Loads the demo city: units, the procedure catalogue and demo users. Safe to run repeatedly."""
+"""Loads the demo city: units, the procedure catalogue and demo users. Safe to run repeatedly.
+
+In dev (DEBUG) every demo account gets the documented password and a TOTP secret derived from
+its username, so a tester can sign in from the README. Those are public knowledge: in
+production mode (DJANGO_DEBUG=0) the command refuses to run unless ``--allow-production`` is
+given, and then each account it creates gets a random password and a random TOTP secret,
+printed once on this command's standard output and stored nowhere else."""
 
 import datetime
 import hashlib
 import json
 import os
+import secrets
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +29,21 @@ DEFAULT_DEMO_PASSWORD = "DemoPortal@2026"  # noqa: S105
 class Command(BaseCommand):
     help = "Loads demo units, procedures and users (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production", action="store_true",
+            help="Run with DJANGO_DEBUG=0: accounts get random passwords and TOTP secrets, "
+                 "printed once.",
+        )
+
     def handle(self, *args, **options):
+        self.production = not settings.DEBUG
+        if self.production and not options["allow_production"]:
+            raise CommandError(
+                "load_demo tạo tài khoản quản trị với mật khẩu công khai: không chạy ở chế độ "
+                "production (DJANGO_DEBUG=0). Thêm --allow-production để tạo với mật khẩu và "
+                "khóa TOTP ngẫu nhiên."
+            )
         base = Path(settings.BASE_DIR)
         with transaction.atomic():
             rows = json.loads((base / "units/demo/da_nang.json").read_text(encoding="utf-8"))
@@ -35,12 +56,15 @@ class Command(BaseCommand):
             credentials = self.demo_users()
             self.demo_dossiers()
         self.stdout.write(self.style.SUCCESS("Tài khoản demo:"))
+        if self.production:
+            self.stdout.write("  Mật khẩu và khóa TOTP chỉ hiện một lần, ở đây: hãy lưu lại.")
         for role, username, password in credentials:
             self.stdout.write(f"  {role:<28} {username:<16} {password}")
 
     def demo_users(self):
         """One demo account per role, idempotent. Staff get a confirmed TOTP device with a
-        fixed secret (printed) so a tester can add it to an authenticator app."""
+        fixed secret (printed) so a tester can add it to an authenticator app; in production
+        mode random ones, shown for the accounts and devices this run created."""
         from base64 import b32encode
 
         from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -50,7 +74,9 @@ class Command(BaseCommand):
         from citizens.models import CitizenProfile
         from units.models import Unit
 
+        production = self.production
         password = os.environ.get(DEMO_PASSWORD_ENV, DEFAULT_DEMO_PASSWORD)
+        unchanged = "(không đổi)"
         User = get_user_model()
 
         def unit_named(name, kind):
@@ -58,31 +84,44 @@ class Command(BaseCommand):
                     or Unit.objects.filter(kind=kind).order_by("path").first())
 
         def account(username, **fields):
+            """The account and the password to print for it."""
             user, created = User.objects.get_or_create(username=username, defaults=fields)
-            if created:
-                user.set_password(password)
-                user.save(update_fields=["password"])
-            return user
+            if not created:
+                return user, unchanged if production else password
+            # Production: never the documented password (a public one).
+            secret = secrets.token_urlsafe(12) if production else password
+            user.set_password(secret)
+            user.save(update_fields=["password"])
+            return user, secret
 
         def totp(user):
-            # A fixed, per-user demo secret (never use in production).
-            key = hashlib.sha1(f"demo-totp:{user.username}".encode()).hexdigest()  # noqa: S324
-            TOTPDevice.objects.update_or_create(
-                user=user, name="demo", defaults={"key": key, "confirmed": True}
-            )
+            if production:
+                # A device of its own, random key (TOTPDevice's default); an existing one
+                # is left alone and its secret, unknown here, is not printed again.
+                device, created = TOTPDevice.objects.get_or_create(
+                    user=user, name="demo", defaults={"confirmed": True})
+                if not created:
+                    return unchanged
+                key = device.key
+            else:
+                # A fixed, per-user demo secret (never use in production).
+                key = hashlib.sha1(f"demo-totp:{user.username}".encode()).hexdigest()  # noqa: S324
+                TOTPDevice.objects.update_or_create(
+                    user=user, name="demo", defaults={"key": key, "confirmed": True}
+                )
             return b32encode(bytes.fromhex(key)).decode().rstrip("=")
 
         ward = unit_named("Phường Khuê Trung", "ward")
         district = unit_named("Quận Cẩm Lệ", "district")
         now = timezone.now()
-        citizen = account("cd_demo_congdan", full_name="Nguyễn Văn An", phone="+84905000001",
-                          email="congdan@example.vn", phone_verified_at=now,
-                          email_verified_at=now)
+        citizen, citizen_password = account(
+            "cd_demo_congdan", full_name="Nguyễn Văn An", phone="+84905000001",
+            email="congdan@example.vn", phone_verified_at=now, email_verified_at=now)
         CitizenProfile.objects.get_or_create(
             user=citizen,
             defaults={"national_id": "048095001234", "date_of_birth": datetime.date(1995, 5, 15)},
         )
-        rows = [("Công dân (CCCD hoặc SĐT)", "048095001234 / 0905000001", password)]
+        rows = [("Công dân (CCCD hoặc SĐT)", "048095001234 / 0905000001", citizen_password)]
         staff = [
             ("Cán bộ một cửa – Khuê Trung", "motcua.khuetrung", "Trần Thị Bình",
              StaffRole.CLERK, ward),
@@ -94,8 +133,8 @@ class Command(BaseCommand):
              StaffRole.DISTRICT_ADMIN, district),
         ]
         for label, username, full_name, role, unit in staff:
-            user = account(username, full_name=full_name,
-                           is_staff=role == StaffRole.DISTRICT_ADMIN)
+            user, user_password = account(username, full_name=full_name,
+                                          is_staff=role == StaffRole.DISTRICT_ADMIN)
             if unit is not None:
                 StaffAssignment.objects.update_or_create(
                     user=user, unit=unit, role=role, defaults={"is_active": True}
@@ -104,9 +143,11 @@ class Command(BaseCommand):
                 from accounts.services import district_admin_group
 
                 user.groups.add(district_admin_group())
-            rows.append((label, username, f"{password}  TOTP: {totp(user)}"))
-        admin = account("admin", is_staff=True, is_superuser=True, full_name="Quản trị hệ thống")
-        rows.append(("Quản trị hệ thống (superuser)", "admin", f"{password}  TOTP: {totp(admin)}"))
+            rows.append((label, username, f"{user_password}  TOTP: {totp(user)}"))
+        admin, admin_password = account("admin", is_staff=True, is_superuser=True,
+                                        full_name="Quản trị hệ thống")
+        rows.append(("Quản trị hệ thống (superuser)", "admin",
+                     f"{admin_password}  TOTP: {totp(admin)}"))
         return rows
 
     def demo_dossiers(self):
