@@ -356,8 +356,9 @@ VERIFICATION_MAX_PER_IP = env.int("VERIFICATION_MAX_PER_IP", default=10)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-# Pages may only be framed by the portal itself (the admin's live form preview).
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# No page is framed, except the admin's live form preview inside its own change page
+# (procedures/admin.py lifts both headers for that one view).
+X_FRAME_OPTIONS = "DENY"
 # No inline script or style anywhere: scripts and styles come from static files only.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -368,7 +369,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-src": ["'self'"],
-        "frame-ancestors": ["'self'"],
+        "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
@@ -382,6 +383,9 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preloading commits the whole domain to HTTPS in browsers for months and cannot be undone
+    # quickly: the city's operators decide it (check --deploy warns, W021, until they do).
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Portal --------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+from csp.decorators import csp_replace
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from .constants import ProcedureStatus
 from .documents import procedure_to_document
@@ -341,7 +343,11 @@ class ProcedureAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view),
+            # The one page the portal frames (in the procedure's change page): every other
+            # page is DENY / frame-ancestors 'none'.
+            path("<int:pk>/preview/",
+                 self.admin_site.admin_view(xframe_options_sameorigin(
+                     csp_replace({"frame-ancestors": ["'self'"]})(self.preview_view))),
                  name="procedures_procedure_preview"),
             path("<int:pk>/export/", self.admin_site.admin_view(self.export_view),
                  name="procedures_procedure_export"),

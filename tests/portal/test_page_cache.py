@@ -53,7 +53,7 @@ def test_second_anonymous_visit_is_served_from_the_cache_without_sql(client, bir
     assert second.content == first.content
     assert second["Content-Type"] == first["Content-Type"]
     # The cached answer still carries the headers every response gets from the middleware.
-    assert "Content-Security-Policy" in second and second["X-Frame-Options"] == "SAMEORIGIN"
+    assert "Content-Security-Policy" in second and second["X-Frame-Options"] == "DENY"
     assert not second.cookies
 
 

@@ -13,11 +13,23 @@ def test_strict_content_security_policy(client, url):
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert directives["script-src"] == "'self'"
     assert directives["style-src"] == "'self'"
-    assert directives["frame-ancestors"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
     assert directives["object-src"] == "'none'"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_only_the_admin_form_preview_may_be_framed_by_the_portal(admin_client_2fa):
+    from tests.factories import make_procedure
+
+    procedure = make_procedure()
+    change = admin_client_2fa.get(f"/admin/procedures/procedure/{procedure.pk}/change/")
+    assert change["X-Frame-Options"] == "DENY"
+    preview = admin_client_2fa.get(f"/admin/procedures/procedure/{procedure.pk}/preview/")
+    assert preview.status_code == 200
+    assert preview["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in preview["Content-Security-Policy"]
 
 
 def test_no_page_template_carries_inline_script_or_style():

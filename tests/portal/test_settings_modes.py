@@ -2,6 +2,7 @@
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -189,3 +190,22 @@ def test_sentry_is_on_with_a_dsn_and_sends_no_personal_data():
     assert json.loads(result.stdout) == [True, False, "portal.logging.scrub_event", "never"]
     result = run_probe(probe, **PROD)
     assert json.loads(result.stdout)[0] is False
+
+
+def test_check_deploy_warns_only_of_the_documented_hsts_preload():
+    """``manage.py check --deploy`` in production settings: the one warning left is HSTS
+    preloading, which the city's operators turn on (DJANGO_HSTS_PRELOAD) when they commit."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIXES)}
+    clean.update({"DJANGO_SETTINGS_MODULE": "portal.settings", **PROD,
+                  "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+                  "PAYMENT_SANDBOX_SECRET": "p" * 40, "POSTAL_SANDBOX_SECRET": "q" * 40})
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT,
+                            env=clean, capture_output=True, text=True, timeout=120)
+    output = result.stdout + result.stderr
+    assert "(security.W021)" in output, output
+    assert output.count("(security.") == 1, output
+    assert "identified 1 issue" in output, output
+    preloaded = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT,
+                               env={**clean, "DJANGO_HSTS_PRELOAD": "1"},
+                               capture_output=True, text=True, timeout=120)
+    assert preloaded.returncode == 0 and "no issues" in preloaded.stdout, preloaded.stderr
