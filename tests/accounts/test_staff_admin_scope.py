@@ -7,12 +7,12 @@ the assignment. Each step is refused here on its own, through the real admin pag
 
 import pytest
 from django.contrib.auth.hashers import check_password
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from accounts.constants import StaffRole
 from accounts.models import AccountEvent, StaffAssignment, User
 from accounts.selectors import roles_grantable_by, users_manageable_by
-from accounts.services import district_admin_group, staff_create
+from accounts.services import api_token_issue, district_admin_group, staff_create
 from accounts.testing import login_verified
 from tests.accounts.admin_forms import admin_form_data
 from tests.factories import make_unit_tree
@@ -145,13 +145,13 @@ def test_password_of_an_account_not_created_in_scope_cannot_be_set(
 
 def test_password_of_own_staff_can_be_set_and_ends_its_tokens(signed_in, admin_a, own_clerk):
     admin_a.groups.add(district_admin_group())
-    Token.objects.create(user=own_clerk)
+    api_token_issue(user=own_clerk)
     url = f"/admin/accounts/user/{own_clerk.pk}/password/"
     response = signed_in.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
                                     "usable_password": "true"})
     assert response.status_code == 302
     assert check_password(NEW_PASSWORD, User.objects.get(pk=own_clerk.pk).password)
-    assert not Token.objects.filter(user=own_clerk).exists()
+    assert not AuthToken.objects.filter(user=own_clerk).exists()
     assert AccountEvent.objects.filter(user=own_clerk, actor=admin_a,
                                        kind="password_reset").exists()
 

@@ -11,9 +11,9 @@ import re
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.services import api_token_issue
 from accounts.testing import login_verified
 from dossiers.calendar import WorkingTime, acknowledge_by
 from dossiers.constants import CalendarExceptionKind, Channel, DossierState
@@ -115,7 +115,7 @@ def test_the_queue_tabs_agree_with_the_table(table, clerk, client):
         listed = codes(page.split("<tbody>")[1])
         assert listed == expected, tab
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=clerk).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=clerk)[1]}")
     for tab, expected in (("qua-han", OVERDUE), ("tre-tiep-nhan", LATE)):
         body = api.get("/api/v1/queue/", {"tab": tab}).json()
         assert body["count"] == len(expected)
