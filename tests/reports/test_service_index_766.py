@@ -296,3 +296,23 @@ def test_weeks():
     assert index766.parse_week("2026-W49", today) is None  # not begun
     assert index766.parse_week("tuần 47", today) is None
     assert index766.parse_week("2026-W60", today) is None
+
+
+def test_migration_derives_the_source_of_existing_attachments(week47, citizen):
+    """Rows from before the source field: a stored document created by another dossier was
+    picked from the store; the dossier's own upload stays an upload."""
+    import importlib
+
+    from django.apps import apps
+
+    from dossiers.models import DossierAttachment
+
+    migration = importlib.import_module("dossiers.migrations.0006_attachment_source")
+    DossierAttachment.objects.update(source="upload")
+    w5_upload = week47["W5"].attachments.get()
+    own = StoredDocument.objects.filter(pk=w5_upload.stored_document_id)
+    own.update(source_dossier=week47["W5"])
+    migration.derive_sources(apps, None)
+    sources = dict(DossierAttachment.objects.values_list("dossier__code", "source")
+                   .filter(dossier__code__in=["W4", "W5"]))
+    assert sources == {"W4": "store", "W5": "upload"}
