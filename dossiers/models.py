@@ -241,6 +241,24 @@ class StoredDocument(models.Model):
         return self.title
 
 
+class AttachmentSource(models.TextChoices):
+    """Where an attachment's file came from. Only a document taken from the citizen's
+    e-document store or supplied by a registry counts as reused digitised data (QĐ 766);
+    a fresh upload is an upload even though it is also filed in the store."""
+
+    UPLOAD = "upload", _("Tải lên")
+    STORE = "store", _("Chọn từ kho dữ liệu")
+    REGISTRY = "registry", _("Lấy từ cơ sở dữ liệu")
+
+
+# The one definition of "reused": every statistic counts attachments with these sources.
+REUSED_SOURCES = (AttachmentSource.STORE, AttachmentSource.REGISTRY)
+
+
+def attachment_reused_q(prefix: str = "") -> models.Q:
+    return models.Q(**{f"{prefix}source__in": REUSED_SOURCES})
+
+
 class DossierAttachment(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
     document_key = models.SlugField(_("mã giấy tờ"), max_length=64)
@@ -251,6 +269,8 @@ class DossierAttachment(models.Model):
     original_name = models.CharField(max_length=255)
     stored_document = models.ForeignKey(StoredDocument, null=True, blank=True,
                                         on_delete=models.SET_NULL, related_name="uses")
+    source = models.CharField(_("nguồn tệp"), max_length=8, choices=AttachmentSource.choices,
+                              default=AttachmentSource.UPLOAD)
     is_supplement = models.BooleanField(default=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")

@@ -42,6 +42,7 @@ from .exceptions import (
     TransitionNotAllowed,
 )
 from .models import (
+    AttachmentSource,
     Dossier,
     DossierAttachment,
     DossierSlip,
@@ -368,6 +369,7 @@ def dossier_attach(
         dossier=dossier, document_key=document_key, file=name, sha256=info["sha256"],
         size=info["size"], content_type=info["content_type"],
         original_name=info["original_name"], stored_document=stored_document,
+        source=AttachmentSource.UPLOAD if upload is not None else AttachmentSource.STORE,
         is_supplement=dossier.state == DossierState.SUPPLEMENT_REQUESTED,
         uploaded_by=acting_user,
     )

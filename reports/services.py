@@ -24,7 +24,12 @@ from django.utils import timezone
 
 from dossiers import calendar
 from dossiers.constants import Action, Channel, DossierState
-from dossiers.models import Dossier, DossierAttachment, DossierTransition
+from dossiers.models import (
+    Dossier,
+    DossierAttachment,
+    DossierTransition,
+    attachment_reused_q,
+)
 from procedures.constants import DeliveryMethod
 
 from .models import COUNTERS, PROCESSING_BUCKETS, DossierFact, Grain, StatRollup
@@ -121,7 +126,7 @@ def _facts_for(dossiers: list[dict], versions: VersionInfo, workdays) -> list[di
                     .values_list("dossier_id", "first"))
     files = {row["dossier_id"]: row for row in DossierAttachment.objects.filter(
         dossier_id__in=ids).values("dossier_id").annotate(
-        total=Count("id"), reused=Count("id", filter=Q(stored_document__isnull=False)))}
+        total=Count("id"), reused=Count("id", filter=attachment_reused_q()))}
     paid = _paid_dossiers(ids)
     facts = []
     for d in dossiers:

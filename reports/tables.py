@@ -138,3 +138,39 @@ def overdue_table(rows: list[dict], link=None) -> Table:
                            d.due_date.strftime("%d/%m/%Y"), row["days_late"]])
         table.links.append(link(row) if link else None)
     return table
+
+
+# --- the service index (QĐ 766) ----------------------------------------------------------------
+
+
+def index766_table(index, unit_name: str, week_label: str) -> Table:
+    """One row per criterion (and one per group and the total): points, the figures behind
+    them and what would raise them."""
+    table = Table("chi-so-766", str(_("Chỉ số 766")),
+                  [str(_("Đơn vị")), str(_("Tuần")), str(_("Nhóm")), str(_("Tiêu chí")),
+                   str(_("Đạt")), str(_("Trên tổng số")), str(_("Tỷ lệ (%)")),
+                   str(_("Chỉ tiêu (%)")), str(_("Điểm")), str(_("Điểm tối đa")),
+                   str(_("Để tăng điểm"))])
+    for group in index.groups:
+        for c in group.criteria:
+            table.rows.append([unit_name, week_label, group.group.label, c.criterion.label,
+                               c.numerator, c.denominator, c.ratio, c.criterion.target,
+                               c.score, c.criterion.points, c.advice or ""])
+        table.rows.append([unit_name, week_label, group.group.label, str(_("Cộng nhóm")),
+                           None, None, None, None, group.score, group.group.points, ""])
+    table.rows.append([unit_name, week_label, str(_("Tổng điểm")), "", None, None, None, None,
+                       index.total, sum(g.group.points for g in index.groups), ""])
+    table.links = [None] * len(table.rows)
+    return table
+
+
+def index766_ranking_table(ranking, week_label: str, link=None) -> Table:
+    first = ranking[0].index.groups if ranking else []
+    table = Table("xep-hang-766", str(_("Xếp hạng phường, xã theo Chỉ số 766")),
+                  [str(_("Hạng")), str(_("Phường, xã")), str(_("Tuần")), str(_("Tổng điểm")),
+                   *[f"{g.group.label} ({g.group.points:g})" for g in first]])
+    for row in ranking:
+        table.rows.append([row.rank, row.unit.name, week_label, row.index.total,
+                           *[g.score for g in row.index.groups]])
+        table.links.append(link(row) if link else None)
+    return table

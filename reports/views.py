@@ -21,7 +21,7 @@ from dossiers.models import Dossier
 from procedures.models import Procedure
 from units.models import Unit
 
-from . import selectors, tables
+from . import index766, selectors, tables
 from .exports import as_csv, as_xlsx
 from .services import day_bounds
 
@@ -192,6 +192,49 @@ def export(request, table: str, fmt: str):
                   "thu-tuc": data["procedures"], "xep-hang-phuong": data["wards"],
                   "theo-thoi-gian": data["series_table"]}[table]
     filename = f"thong-ke-{table}-{selected.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    return (as_csv if fmt == "csv" else as_xlsx)(result, filename)
+
+
+# --- the service index (QĐ 766) ---------------------------------------------------------------
+
+
+def _index766(request) -> dict[str, Any]:
+    roots, selected, ids = _staff_scope(request)
+    today = timezone.localdate()
+    week = index766.parse_week(request.GET.get("tuan"), today)
+    invalid_week = week is None
+    week = week or index766.default_week(today)
+    index, ranking = index766.scope_index(ids, week, today)
+    label = f"{week.iso} ({week.start:%d/%m} – {week.end:%d/%m/%Y})"
+    base = reverse("reports_staff:index766")
+    return {
+        "roots": roots, "unit": selected, "week": week, "week_label": label,
+        "invalid_week": invalid_week, "index": index, "ranking": ranking,
+        "definition": index766.definition(), "today": today,
+        "query": urlencode({"don_vi": selected.pk, "tuan": week.iso}),
+        "ranking_table": tables.index766_ranking_table(
+            ranking, label,
+            lambda r: f"{base}?{urlencode({'don_vi': r.unit.pk, 'tuan': week.iso})}"),
+    }
+
+
+@staff_required
+def index766_page(request):
+    """The six groups of the week with the figures behind each point, what would raise them,
+    and the ranking of the communes in the viewer's scope."""
+    return render(request, "reports/index766.html", _index766(request))
+
+
+@staff_required
+def index766_export(request, table: str, fmt: str):
+    if table not in ("chi-so-766", "xep-hang-766") or fmt not in ("csv", "xlsx"):
+        raise Http404
+    data = _index766(request)
+    if table == "chi-so-766":
+        result = tables.index766_table(data["index"], data["unit"].name, data["week"].iso)
+    else:
+        result = tables.index766_ranking_table(data["ranking"], data["week"].iso)
+    filename = f"{table}-{data['unit'].code}-{data['week'].iso}"
     return (as_csv if fmt == "csv" else as_xlsx)(result, filename)
 
 

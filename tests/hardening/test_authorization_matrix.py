@@ -58,7 +58,8 @@ STAFF = {
     "dossiers_staff:queue", "dossiers_staff:reception", "delivery_staff:counter_find",
     "dossier-queue", "staff-procedure-list", "staff-procedure-import-",
     "staff-procedure-export", "reports_staff:dashboard", "reports_staff:dossiers",
-    "reports_staff:export", "ratings_staff:kiosk", "stats-overdue",
+    "reports_staff:export", "reports_staff:index766", "reports_staff:index766_export",
+    "ratings_staff:kiosk", "stats-overdue",
     "delivery_staff:overpayments", "delivery_staff:overpayment_refund",
 }
 # Server-to-server callbacks: signed, never a session.

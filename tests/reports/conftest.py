@@ -114,7 +114,8 @@ def november(units, paid_procedure, level3_procedure, citizen):
     for dossier, reused in ((out["A"], None), (out["B"], None), (out["B"], stored)):
         DossierAttachment.objects.create(dossier=dossier, document_key="k", file="x.pdf",
                                          sha256="0" * 64, size=1, content_type="application/pdf",
-                                         original_name="x.pdf", stored_document=reused)
+                                         original_name="x.pdf", stored_document=reused,
+                                         source="store" if reused else "upload")
     return out
 
 
