@@ -46,7 +46,7 @@ NATIONAL_ID = "048090001234"
 def hand_over_at_counter(dossier, clerk, processor, leader):
     """Processes an online dossier to its result, then hands it over at the desk of its unit
     (the pickup appointment, the identity check, the signature): the citizen stood there."""
-    from delivery.workflow import pickup_hand_over, route
+    from delivery.services import pickup_hand_over, route
     from dossiers.models import Dossier
     from dossiers.services import dossier_act
 
