@@ -102,6 +102,9 @@ class Rule(NamedTuple):
     note_required: bool = False
     unit: str = CURRENT_UNIT
     compute: str = ""  # dotted path of ``f(dossier) -> DossierState``, for COMPUTED only
+    # Dotted path of ``f(dossier) -> str | None``: why the action is not possible now even in
+    # a source state and for the right person (the message), or None.
+    guard: str = ""
 
 
 S = DossierState
@@ -124,10 +127,11 @@ TRANSITIONS: dict[str, Rule] = {
     Action.SUPPLEMENT: Rule(frozenset({S.SUPPLEMENT_REQUESTED}), COMPUTED, frozenset({CITIZEN}),
                             compute="dossiers.policy.target_after_supplement"),
     Action.FORWARD: Rule(frozenset({S.RECEIVED, S.IN_PROGRESS}), S.IN_PROGRESS,
-                         frozenset({STEP_ROLE})),
+                         frozenset({STEP_ROLE}), guard="dossiers.policy.no_next_step"),
     # Back to the reception step means "received" again, otherwise still "in_progress".
     Action.SEND_BACK: Rule(frozenset({S.IN_PROGRESS}), COMPUTED, frozenset({STEP_ROLE}),
-                           note_required=True, compute="dossiers.policy.target_after_send_back"),
+                           note_required=True, compute="dossiers.policy.target_after_send_back",
+                           guard="dossiers.policy.no_previous_step"),
     Action.APPROVE: Rule(frozenset({S.IN_PROGRESS}), S.APPROVED, frozenset({R.LEADER})),
     Action.REFUSE: Rule(frozenset({S.IN_PROGRESS}), S.REFUSED, frozenset({R.LEADER}),
                         note_required=True),

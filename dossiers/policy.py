@@ -82,7 +82,8 @@ def denial(user, dossier: Dossier, action: str, note: str | None = None) -> Doss
     if note is not None and rule.note_required and not note.strip():
         return DossierInvalid(_("Vui lòng nhập lý do hoặc nội dung."), code="note_required")
     if holds_rule_role(user, dossier, action):
-        return None
+        refusal = import_string(rule.guard)(dossier) if rule.guard else None
+        return TransitionNotAllowed(refusal) if refusal else None
     if CITIZEN in rule.roles:
         return NotPermitted(_("Chỉ người nộp hồ sơ mới thực hiện được thao tác này."))
     unit = acting_unit(dossier, action)
@@ -133,6 +134,18 @@ def target_after_supplement(dossier: Dossier) -> str:
 def target_after_send_back(dossier: Dossier) -> str:
     """Back to the reception step (step 0) is "received" again; otherwise still in progress."""
     return DossierState.RECEIVED if dossier.current_step <= 1 else DossierState.IN_PROGRESS
+
+
+def no_next_step(dossier: Dossier) -> str | None:
+    if dossier.current_step + 1 >= len(dossier.steps):
+        return _("Đây là bước cuối của quy trình; hãy phê duyệt hoặc từ chối.")
+    return None
+
+
+def no_previous_step(dossier: Dossier) -> str | None:
+    if dossier.current_step == 0:
+        return _("Hồ sơ đang ở bước đầu tiên, không thể trả lại.")
+    return None
 
 
 # --- files -----------------------------------------------------------------------------------

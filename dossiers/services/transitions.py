@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..constants import Action, SlipKind, StoredDocumentKind
-from ..exceptions import DossierInvalid, TransitionNotAllowed
+from ..exceptions import DossierInvalid
 from ..models import Dossier, StoredDocument
 from ..routing import unit_for_step
 from ..storage import private_storage
@@ -25,10 +25,7 @@ from .reception import refusal
 def dossier_forward(*, dossier: Dossier, acting_user, note: str = "",
                     expected_version: int | None = None) -> Dossier:
     def change(dossier: Dossier, target: str) -> list[str]:
-        steps = dossier.steps
-        if dossier.current_step + 1 >= len(steps):
-            raise TransitionNotAllowed(_("Đây là bước cuối của quy trình; hãy phê duyệt hoặc "
-                                         "từ chối."))
+        steps = dossier.steps  # the rule's guard (policy.no_next_step) checked there is a next
         dossier.current_step += 1
         dossier.current_unit = unit_for_step(receiving_unit=dossier.receiving_unit,
                                              step=steps[dossier.current_step])
@@ -43,9 +40,7 @@ def dossier_forward(*, dossier: Dossier, acting_user, note: str = "",
 def dossier_send_back(*, dossier: Dossier, acting_user, note: str,
                       expected_version: int | None = None) -> Dossier:
     def change(dossier: Dossier, target: str) -> list[str]:
-        if dossier.current_step == 0:
-            raise TransitionNotAllowed(_("Hồ sơ đang ở bước đầu tiên, không thể trả lại."))
-        dossier.current_step -= 1
+        dossier.current_step -= 1  # the guard (policy.no_previous_step): not below step 0
         dossier.current_unit = unit_for_step(receiving_unit=dossier.receiving_unit,
                                              step=dossier.steps[dossier.current_step])
         return ["current_step", "current_unit"]
