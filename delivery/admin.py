@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from .adapters import overpayment_mark_refunded
 from .exceptions import PaymentError
 from .models import (
     GeneratedDocument,
@@ -11,7 +12,6 @@ from .models import (
     ShipmentEvent,
 )
 from .selectors import overpayment_may_refund, overpayments_for_staff
-from .services import overpayment_mark_refunded
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -11,7 +11,7 @@ import datetime
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from dossiers.constants import Action, DossierState, SlipKind
+from dossiers.constants import Action, SlipKind
 from dossiers.models import Dossier, DossierSlip
 
 from .constants import DocumentKind
@@ -181,7 +181,3 @@ def postal_label_context(dossier: Dossier, shipment: Shipment) -> PostalLabelCon
         weight_grams=int(request["weight_grams"]), cod_amount=int(request["cod_amount"]),
         contents=request.get("contents", ""), issued_at=shipment.created_at,
     )
-
-
-def is_result_state(dossier: Dossier) -> bool:
-    return dossier.state in (DossierState.RESULT_READY, DossierState.RETURNED)

@@ -1,415 +1,352 @@
-"""Writes of the delivery app: store rendered documents, take online payments, send by post.
+"""The write services of delivery, wired into the dossier workflow: online fee payment before
+reception, routing a ready result (desk appointment or postal shipment, falling back to the
+desk when the post gives up), the hand-over at the counter and the dossier's PDFs.
 
-These are what the dossier workflow calls. Every function is idempotent on its natural key
-(document content, payment order reference, shipment idempotency key, callback event id), so
-a retried task or a replayed callback changes nothing the second time.
-"""
+Every function is idempotent: it re-reads the database under a row lock and does only what
+is still missing, so a retried task, a duplicate delivery or a sweep changes nothing twice."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+import re
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.urls import reverse
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from . import signals
-from .constants import (
-    DOSSIER_FEE,
-    SHIPMENT_STATUS_RANK,
-    CallbackCode,
-    OverpaymentReason,
-    PaymentStatus,
-    ShipmentStatus,
+from dossiers import calendar
+from dossiers.constants import TRANSITIONS, Action
+from dossiers.exceptions import DossierInvalid, NotPermitted
+from dossiers.models import Dossier, DossierSlip
+from dossiers.policy import holds_rule_role, in_source_state, may_perform
+from dossiers.selectors import fee_lines, fee_outstanding
+from dossiers.services import (
+    dossier_record_event,
+    dossier_record_events,
+    dossier_record_payment,
+    dossier_return_result,
 )
-from .documents import BaseContext, PaymentLine, PaymentReceiptContext, render_pdf
-from .exceptions import (
-    IdempotencyConflict,
-    InvalidCallback,
-    InvalidSignature,
-    PaymentError,
-    ShipmentNotFound,
-)
-from .models import (
-    GeneratedDocument,
-    Overpayment,
-    Payment,
-    PaymentCallbackLog,
-    Shipment,
-    ShipmentEvent,
-)
-from .payments import PaymentGateway, PaymentRequest, get_gateway
-from .postal import Party, PostalProvider, ShipmentRequest, StatusUpdate, get_provider
+from dossiers.uploads import inspect_upload
+from portal.tasks import enqueue_on_commit
+from procedures.constants import DeliveryMethod
+
+from . import contexts
+from .adapters import document_render, payment_create, payment_receipt_issue, shipment_create
+from .constants import DOSSIER_FEE, DocumentKind, PaymentStatus, PickupReason, ShipmentStatus
+from .documents import PaymentLine
+from .models import GeneratedDocument, Overpayment, Payment, PickupAppointment, Shipment
+from .postal import Party
 
 logger = logging.getLogger(__name__)
 
-# --- Documents ------------------------------------------------------------------------------
-
-
-def document_store(*, kind: str, subject_key: str, pdf_bytes: bytes,
-                   dossier_id: int | None = None) -> GeneratedDocument:
-    """Save a rendered PDF once: the same (kind, subject, content) returns the existing row."""
-    digest = hashlib.sha256(pdf_bytes).hexdigest()
-    existing = GeneratedDocument.objects.filter(
-        kind=kind, subject_key=subject_key, sha256=digest
-    ).first()
-    if existing is not None:
-        return existing
-    safe_subject = "".join(c if c.isalnum() or c in "-_." else "-" for c in subject_key)
-    document = GeneratedDocument(kind=kind, subject_key=subject_key, sha256=digest,
-                                 size=len(pdf_bytes), dossier_id=dossier_id)
-    document.file.save(f"{kind}-{safe_subject}-{digest[:12]}.pdf", ContentFile(pdf_bytes),
-                       save=False)
-    try:
-        with transaction.atomic():
-            document.save()
-    except IntegrityError:
-        # Another worker stored the same bytes between our read and our write.
-        document.file.delete(save=False)
-        return GeneratedDocument.objects.get(kind=kind, subject_key=subject_key, sha256=digest)
-    return document
-
-
-def document_render(*, kind: str, subject_key: str, context: BaseContext,
-                    dossier_id: int | None = None) -> GeneratedDocument:
-    """Render a slip and store it; rendering unchanged data again returns the same row."""
-    return document_store(kind=kind, subject_key=subject_key,
-                          pdf_bytes=render_pdf(kind, context), dossier_id=dossier_id)
-
-
-# --- Payments -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CallbackOutcome:
-    """The answer to give the gateway, and the payment it concerned (if any)."""
-
-    code: str
-    payment: Payment | None = None
-    changed: bool = False
-
-    @property
-    def message(self) -> str:
-        return CallbackCode(self.code).label
-
-    def as_gateway_response(self) -> dict[str, str]:
-        return {"RspCode": self.code, "Message": self.message}
-
-
-def _new_order_ref() -> str:
-    return f"DVC{timezone.localtime():%y%m%d%H%M%S}{secrets.randbelow(10**6):06d}"
-
-
-def payment_create(
-    *, dossier_id: int, amount: int, description: str, client_ip: str = "127.0.0.1",
-    return_url: str | None = None, order_ref: str | None = None,
-    gateway: PaymentGateway | None = None, fee: str = DOSSIER_FEE,
-) -> tuple[Payment, str]:
-    """Open the payment of one fee of a dossier, or hand back the one already open for it;
-    returns it with the URL to redirect the citizen to.
-
-    A fee has at most one open (pending) payment, so the citizen who clicks "pay" twice, in
-    two tabs, or comes back later pays the same order and cannot be charged twice. The open
-    payment is locked while it is reused; two requests racing to open the first one meet at
-    the database constraint and the loser takes the winner's. An open payment for another
-    amount or gateway (the fee or the configuration changed) is withdrawn first."""
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        raise PaymentError("amount must be a positive whole number of đồng")
-    gateway = gateway or get_gateway()
-    with transaction.atomic():
-        payment = (Payment.objects.select_for_update()
-                   .filter(dossier_id=dossier_id, fee=fee, status=PaymentStatus.PENDING)
-                   .first())
-        if payment is not None and (payment.amount, payment.gateway) != (amount, gateway.name):
-            # Should it be paid after all, the callback records the money as an overpayment.
-            payment.status = PaymentStatus.CANCELLED
-            payment.save(update_fields=["status", "updated_at"])
-            payment = None
-        if payment is None:
-            try:
-                with transaction.atomic():
-                    payment = Payment.objects.create(
-                        order_ref=order_ref or _new_order_ref(), dossier_id=dossier_id,
-                        fee=fee, description=description[:255], amount=amount,
-                        currency="VND", gateway=gateway.name,
-                    )
-            except IntegrityError:
-                payment = Payment.objects.select_for_update().filter(
-                    dossier_id=dossier_id, fee=fee, status=PaymentStatus.PENDING).first()
-                if payment is None:
-                    raise
-    return_url = return_url or (
-        settings.PORTAL_BASE_URL.rstrip("/") + reverse("delivery:payment-return")
-    )
-    url = gateway.create_payment_url(PaymentRequest(
-        order_ref=payment.order_ref, amount=payment.amount, currency=payment.currency,
-        description=payment.description, return_url=return_url, client_ip=client_ip,
-        created_at=payment.created_at,
-    ))
-    return payment, url
-
-
-def payment_handle_callback(
-    *, params: dict[str, str], gateway: PaymentGateway | None = None,
-    on_paid: Callable[[Payment], object] | None = None,
-) -> CallbackOutcome:
-    """Apply the gateway's server-to-server call (IPN).
-
-    Only a correctly signed, complete answer with a final outcome, about a known pending order
-    with the exact amount and currency, changes anything, and only once: a replay, a duplicate
-    or a late "failed" after "paid" answers "already confirmed"; an incomplete answer answers
-    "unknown error" and leaves the order pending. ``on_paid`` and ``payment_confirmed`` run
-    once, after commit, for the payment that pays the fee. Money taken for a fee already
-    paid, or on an attempt already closed, is recorded as an overpayment to refund.
-    """
-    gateway = gateway or get_gateway()
-    params = {str(k): str(v) for k, v in params.items()}
-    order_ref = params.get("vnp_TxnRef", "")[:64]
-    try:
-        result = gateway.verify_callback(params)
-    except InvalidSignature:
-        logger.warning("payment callback with a bad signature for order %r", order_ref)
-        PaymentCallbackLog.objects.create(order_ref=order_ref, params=params,
-                                          result_code=CallbackCode.INVALID_SIGNATURE)
-        return CallbackOutcome(CallbackCode.INVALID_SIGNATURE)
-    except InvalidCallback as exc:
-        logger.warning("incomplete payment callback for order %r: %s", order_ref, exc)
-        PaymentCallbackLog.objects.create(
-            payment=Payment.objects.filter(order_ref=order_ref).first(), order_ref=order_ref,
-            params=params, result_code=CallbackCode.UNKNOWN_ERROR)
-        return CallbackOutcome(CallbackCode.UNKNOWN_ERROR)
-
-    fee = (Payment.objects.filter(order_ref=result.order_ref)
-           .values("dossier_id", "fee").first())
-    with transaction.atomic():
-        # Every payment of the fee, locked in id order: callbacks about two attempts at one
-        # fee are applied one after the other, so only one of them can pay it.
-        attempts = list(Payment.objects.select_for_update().filter(**fee).order_by("pk")
-                        ) if fee else []
-        payment = next((p for p in attempts if p.order_ref == result.order_ref), None)
-        changed, overpaid = False, None
-        if payment is None:
-            code = CallbackCode.ORDER_NOT_FOUND
-        elif result.amount != payment.amount:
-            code = CallbackCode.INVALID_AMOUNT
-        elif result.currency != payment.currency:
-            code = CallbackCode.INVALID_CURRENCY
-        elif payment.status != PaymentStatus.PENDING:
-            code = CallbackCode.ALREADY_CONFIRMED
-            if result.success and payment.status != PaymentStatus.PAID:
-                overpaid = _overpayment_record(payment=payment,
-                                               reason=OverpaymentReason.PAYMENT_CLOSED)
-        else:
-            code, changed = CallbackCode.CONFIRMED, True
-            if result.success:
-                payment.status = PaymentStatus.PAID
-                payment.paid_at = result.paid_at or timezone.now()
-            elif result.cancelled:
-                payment.status = PaymentStatus.CANCELLED
-            else:
-                payment.status = PaymentStatus.FAILED
-            payment.gateway_transaction_id = result.transaction_id[:64]
-            payment.bank_code = result.bank_code[:32]
-            payment.response_code = result.response_code[:8]
-            payment.save(update_fields=["status", "paid_at", "gateway_transaction_id",
-                                        "bank_code", "response_code", "updated_at"])
-            earlier = next((p for p in attempts
-                            if p.pk != payment.pk and p.status == PaymentStatus.PAID), None)
-            if result.success and earlier is not None:
-                overpaid = _overpayment_record(payment=payment, fee_paid_by=earlier,
-                                               reason=OverpaymentReason.FEE_ALREADY_PAID)
-        PaymentCallbackLog.objects.create(payment=payment, order_ref=order_ref, params=params,
-                                          result_code=code, changed_status=changed)
-        if changed and payment.status == PaymentStatus.PAID and overpaid is None:
-            paid = payment
-            transaction.on_commit(lambda: _announce_paid(paid, on_paid))
-    return CallbackOutcome(code, payment, changed)
-
-
-def _overpayment_record(*, payment: Payment, reason: str,
-                        fee_paid_by: Payment | None = None) -> Overpayment:
-    """Once per payment (the one-to-one key): a replayed callback records nothing more."""
-    from dossiers.models import Dossier
-
-    existing = Overpayment.objects.filter(payment=payment).first()
-    if existing is not None:
-        return existing
-    logger.warning("payment %s took %s đồng that pay no fee (%s); to refund",
-                   payment.order_ref, payment.amount, reason)
-    unit_id = (Dossier.objects.filter(pk=payment.dossier_id)
-               .values_list("receiving_unit_id", flat=True).first())
-    return Overpayment.objects.create(payment=payment, dossier_id=payment.dossier_id,
-                                      unit_id=unit_id, amount=payment.amount, reason=reason,
-                                      fee_paid_by=fee_paid_by)
+# --- payment -------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def overpayment_mark_refunded(*, overpayment: Overpayment, acting_user,
-                              note: str = "") -> Overpayment:
-    """Records who refunded the money and when; the first record stands."""
-    from .selectors import overpayment_may_refund
-
-    locked = Overpayment.objects.select_for_update().select_related("unit").get(
-        pk=overpayment.pk)
-    if not overpayment_may_refund(acting_user, locked):
-        raise PaymentError("not allowed to record the refund of this overpayment")
-    if locked.refunded_at is None:
-        locked.refunded_at = timezone.now()
-        locked.refunded_by = acting_user
-        locked.refund_note = (note or "").strip()[:300]
-        locked.save(update_fields=["refunded_at", "refunded_by", "refund_note"])
-    return locked
-
-
-def _announce_paid(payment: Payment, on_paid: Callable[[Payment], object] | None) -> None:
-    if on_paid is not None:
-        on_paid(payment)
-    signals.payment_confirmed.send(sender=Payment, payment=payment, dossier_id=payment.dossier_id)
+def dossier_payment_start(*, dossier: Dossier, client_ip: str = "127.0.0.1") -> str:
+    """Opens the payment of the dossier's outstanding fee, or reuses the one already open;
+    returns the gateway URL. The amount is computed from the procedure version, never taken
+    from the browser. The dossier row lock makes two clicks wait for each other; the fee's
+    one-open-payment constraint holds even without it."""
+    dossier = _locked(dossier.pk)
+    amount = fee_outstanding(dossier)
+    # Payable while the portal may still record the payment (the PAY rule: before reception).
+    if not amount or not may_perform(None, dossier, Action.PAY):
+        raise DossierInvalid(_("Hồ sơ này không có lệ phí cần thanh toán."), code="no_fee")
+    _payment, url = payment_create(
+        dossier_id=dossier.pk, amount=amount, fee=DOSSIER_FEE,
+        description=f"Le phi ho so {dossier.code}", client_ip=client_ip,
+    )
+    return url
 
 
-def payment_receipt_issue(
-    *, payment: Payment, unit_name: str, parent_unit_name: str = "", dossier_code: str,
-    payer_name: str, payer_address: str = "", procedure_name: str,
-    lines: list[PaymentLine] | None = None, receipt_series: str = "",
-    place_name: str = "Đà Nẵng",
-) -> GeneratedDocument:
-    """Render and store the electronic receipt (biên lai điện tử) of a paid payment."""
-    if payment.status != PaymentStatus.PAID:
-        raise PaymentError("a receipt is issued only for a paid payment")
-    lines = lines or [PaymentLine(name=payment.description, amount=payment.amount)]
+def payment_apply(*, payment: Payment) -> bool:
+    """A confirmed payment becomes the dossier's "pay" event once; the receipt follows.
+    An overpayment (money to refund) pays nothing."""
+    if payment.status != PaymentStatus.PAID or Overpayment.objects.filter(
+            payment=payment).exists():
+        return False
+    entry = dossier_record_payment(dossier_id=payment.dossier_id, amount=payment.amount,
+                                   order_ref=payment.order_ref,
+                                   transaction_no=payment.gateway_transaction_id)
+    if entry is None:
+        logger.info("payment %s did not change dossier %s", payment.order_ref,
+                    payment.dossier_id)
+    return entry is not None
+
+
+def payment_receipt_for(*, payment_id: int) -> GeneratedDocument | None:
+    payment = Payment.objects.filter(pk=payment_id, status=PaymentStatus.PAID,
+                                     overpayment__isnull=True).first()
+    if payment is None:
+        return None
+    dossier = Dossier.objects.select_related("receiving_unit__parent", "procedure",
+                                             "procedure_version").get(pk=payment.dossier_id)
+    lines = [PaymentLine(name=line["name"], amount=line["amount"])
+             for line in fee_lines(dossier.procedure_version)]
     if sum(line.amount for line in lines) != payment.amount:
-        raise PaymentError("receipt lines must add up to the amount paid")
-    context = PaymentReceiptContext(
-        unit_name=unit_name, parent_unit_name=parent_unit_name, code=dossier_code,
-        place_name=place_name, receipt_series=receipt_series,
-        receipt_number=f"{payment.pk:07d}", payer_name=payer_name, payer_address=payer_address,
-        procedure_name=procedure_name, lines=lines, order_ref=payment.order_ref,
-        gateway_name=get_gateway(payment.gateway).display_name,
-        transaction_no=payment.gateway_transaction_id, paid_at=payment.paid_at,
+        lines = None
+    unit = dossier.receiving_unit
+    return payment_receipt_issue(
+        payment=payment, unit_name=unit.name,
+        parent_unit_name=unit.parent.name if unit.parent_id else "",
+        dossier_code=dossier.code or "", payer_name=dossier.applicant_name,
+        payer_address=dossier.applicant_address, procedure_name=dossier.procedure.name,
+        lines=lines,
     )
-    return document_render(kind="payment_receipt", subject_key=f"payment:{payment.order_ref}",
-                           context=context, dossier_id=payment.dossier_id)
 
 
-# --- Postal shipments -----------------------------------------------------------------------
+# --- routing the result ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ShipmentCallbackOutcome:
-    shipment: Shipment
-    applied: bool
-    duplicate: bool
+def shipment_key(dossier_id: int) -> str:
+    return f"dossier:{dossier_id}:result"
 
 
-def shipment_create(
-    *, dossier_id: int, idempotency_key: str, sender: Party, receiver: Party,
-    weight_grams: int, cod_amount: int = 0, contents: str = "", reference: str = "",
-    provider: PostalProvider | None = None,
-) -> Shipment:
-    """Book a shipment once per idempotency key (e.g. ``dossier:42:result``)."""
-    if weight_grams <= 0 or cod_amount < 0:
-        raise ValueError("weight must be positive and COD not negative")
-    provider = provider or get_provider()
-    request = ShipmentRequest(
-        idempotency_key=idempotency_key, sender=sender, receiver=receiver,
-        weight_grams=weight_grams, cod_amount=cod_amount, contents=contents, reference=reference,
+def _locked(dossier_id: int) -> Dossier | None:
+    return (Dossier.objects.select_for_update(of=("self",))
+            .select_related("receiving_unit", "current_unit", "procedure", "procedure_version")
+            .filter(pk=dossier_id).first())
+
+
+def route(*, dossier_id: int) -> str:
+    """Moves a ready result one step towards the citizen; safe to call any number of times.
+
+    The dossier row lock serialises concurrent runs for the same dossier; the unique
+    appointment per dossier and the shipment's idempotency key make repeats no-ops."""
+    with transaction.atomic():
+        dossier = _locked(dossier_id)
+        if dossier is None or not may_perform(None, dossier, Action.SCHEDULE_PICKUP):
+            return "skipped"
+        if PickupAppointment.objects.filter(dossier_id=dossier_id).exists():
+            return "at_desk"
+        if _to_desk(dossier):
+            _schedule_pickups([dossier], reason=PickupReason.CHOSEN)
+            return "scheduled"
+        shipment = Shipment.objects.filter(idempotency_key=shipment_key(dossier_id)).first()
+        if shipment is None:
+            shipment = _ship(dossier)
+            return "shipped"
+        if shipment.status == ShipmentStatus.DELIVERED:
+            dossier_return_result(
+                dossier=dossier, acting_user=None,
+                note=_("Bưu chính đã phát thành công bưu gửi %(no)s.")
+                % {"no": shipment.tracking_number})
+            return "returned"
+        if (shipment.status == ShipmentStatus.FAILED
+                and shipment.attempts >= settings.POSTAL_MAX_ATTEMPTS):
+            _schedule_pickups([dossier], reason=PickupReason.POSTAL_FAILED)
+            return "fallback"
+        return "in_transit"
+
+
+def route_many(*, dossier_ids: list[int]) -> dict[int, str]:
+    """``route`` for a batch of dossiers, with the same outcomes and guarantees.
+
+    Desk pickups, the bulk of ready results, are scheduled together: one transaction locks
+    the page of dossiers (in id order, so concurrent batches cannot deadlock) and inserts the
+    appointments and events in bulk. Postal results go one by one through ``route``: each
+    talks to the postal provider and must not hold the other rows' locks meanwhile."""
+    ids = sorted(set(dossier_ids))
+    outcomes: dict[int, str] = {}
+    with transaction.atomic():
+        dossiers = list(
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("receiving_unit", "current_unit", "procedure", "procedure_version")
+            .filter(pk__in=ids, state__in=TRANSITIONS[Action.SCHEDULE_PICKUP].sources)
+            .order_by("pk"))
+        at_desk = set(PickupAppointment.objects.filter(dossier_id__in=[d.pk for d in dossiers])
+                      .values_list("dossier_id", flat=True))
+        desk = [d for d in dossiers if d.pk not in at_desk and _to_desk(d)]
+        _schedule_pickups(desk, reason=PickupReason.CHOSEN)
+        outcomes.update(dict.fromkeys(at_desk, "at_desk"))
+        outcomes.update(dict.fromkeys((d.pk for d in desk), "scheduled"))
+    for dossier_id in ids:
+        if dossier_id not in outcomes:
+            outcomes[dossier_id] = route(dossier_id=dossier_id)
+    return outcomes
+
+
+def _to_desk(dossier: Dossier) -> bool:
+    return dossier.delivery_method != DeliveryMethod.POSTAL or not dossier.delivery_address
+
+
+def _schedule_pickups(dossiers: list[Dossier], *, reason: str) -> list[PickupAppointment]:
+    """Appointments, "collect your result" events and pickup-slip PDFs for locked dossiers."""
+    if not dossiers:
+        return []
+    earliest = calendar.add_working_days(timezone.localdate(), 1)
+    appointments = PickupAppointment.objects.bulk_create([
+        PickupAppointment(
+            dossier_id=dossier.pk, unit=dossier.receiving_unit,
+            address=dossier.receiving_unit.address or dossier.receiving_unit.name,
+            opening_hours=dossier.receiving_unit.opening_hours, earliest_date=earliest,
+            reason=reason)
+        for dossier in dossiers
+    ])
+    events = []
+    for dossier, appointment in zip(dossiers, appointments, strict=True):
+        note = _("Mời ông/bà nhận kết quả tại %(place)s từ ngày %(day)s (%(hours)s). "
+                 "Mang theo căn cước công dân.") % {
+            "place": appointment.address, "day": earliest.strftime("%d/%m/%Y"),
+            "hours": appointment.opening_hours}
+        if reason == PickupReason.POSTAL_FAILED:
+            note = _("Bưu chính không phát được kết quả. ") + note
+        events.append((dossier, note))
+    dossier_record_events(events=events, action=Action.SCHEDULE_PICKUP)
+    if len(dossiers) == 1:
+        _render_on_commit(DocumentKind.PICKUP_SLIP, dossiers[0].pk)
+    else:
+        from .tasks import render_dossier_documents
+
+        enqueue_on_commit(render_dossier_documents, DocumentKind.PICKUP_SLIP,
+                          [dossier.pk for dossier in dossiers])
+    return appointments
+
+
+def _ship(dossier: Dossier) -> Shipment:
+    unit = dossier.receiving_unit
+    address = dossier.delivery_address
+    shipment = shipment_create(
+        dossier_id=dossier.pk, idempotency_key=shipment_key(dossier.pk),
+        sender=Party(name=unit.name, phone=unit.phone or "", address=unit.address or unit.name),
+        receiver=Party(name=address.get("recipient_name") or dossier.applicant_name,
+                       phone=address.get("recipient_phone") or dossier.applicant_phone,
+                       address=address.get("one_line", "")),
+        weight_grams=settings.POSTAL_RESULT_WEIGHT_GRAMS,
+        cod_amount=postage_due_on_delivery(dossier),
+        contents=(dossier.result_summary or _("Kết quả giải quyết TTHC"))[:200],
+        reference=dossier.code or "",
     )
-    data = {**asdict(request), "dossier_id": dossier_id}
-    existing = Shipment.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return _same_request_or_conflict(existing, data)
-    created = provider.create_shipment(request)
-    try:
-        with transaction.atomic():
-            return Shipment.objects.create(
-                dossier_id=dossier_id, idempotency_key=idempotency_key, provider=provider.name,
-                tracking_number=created.tracking_number, request=data,
-            )
-    except IntegrityError:
-        existing = Shipment.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is None:
-            raise
-        return _same_request_or_conflict(existing, data)
-
-
-def _same_request_or_conflict(shipment: Shipment, data: dict) -> Shipment:
-    if shipment.request != data:
-        raise IdempotencyConflict(
-            f"idempotency key {shipment.idempotency_key!r} was used for a different shipment"
-        )
+    note = (_("Kết quả đã gửi qua bưu chính công ích, số hiệu bưu gửi %(no)s, đến %(to)s.")
+            % {"no": shipment.tracking_number, "to": address.get("one_line", "")})
+    cod_amount = int(shipment.request.get("cod_amount") or 0)
+    if cod_amount:
+        note += " " + _("Cước thu khi nhận: %(amount)s đồng.") % {
+            "amount": f"{cod_amount:,}".replace(",", ".")}
+    dossier_record_event(dossier=dossier, action=Action.SHIP, locked=True, note=note)
+    _render_on_commit(DocumentKind.POSTAL_LABEL, dossier.pk)
     return shipment
 
 
-def _moves_forward(shipment: Shipment, status: str, attempt: int) -> bool:
-    if shipment.status == ShipmentStatus.DELIVERED:
-        return False
-    current, new = SHIPMENT_STATUS_RANK[shipment.status], SHIPMENT_STATUS_RANK[status]
-    if new > current:
-        return True
-    return status == shipment.status == ShipmentStatus.FAILED and attempt > shipment.attempts
+def postage_due_on_delivery(dossier: Dossier) -> int:
+    """The postage the postman collects from the citizen (COD), as the procedure version the
+    dossier was filed under said; 0 when the agency pays it."""
+    return int(dossier.procedure_version.document.get("postal_postage") or 0)
 
 
-def shipment_handle_callback(
-    *, body: bytes, headers: dict[str, str], provider: PostalProvider | None = None,
-) -> ShipmentCallbackOutcome:
-    """Verify and apply a provider status callback; raises InvalidSignature, InvalidCallback,
-    ShipmentNotFound. Out-of-order and repeated callbacks are recorded but never move a
-    shipment backwards; ``delivered`` is final."""
-    provider = provider or get_provider()
-    update = provider.parse_callback(body, headers)
-    return _apply_status(provider, update)
+def _render_on_commit(kind: str, dossier_id: int, slip_id: int | None = None) -> None:
+    from .tasks import render_dossier_document
+
+    enqueue_on_commit(render_dossier_document, kind, dossier_id, slip_id)
 
 
-def shipment_reconcile(*, shipment: Shipment, provider: PostalProvider | None = None
-                       ) -> ShipmentCallbackOutcome | None:
-    """Ask the provider for the status of a shipment whose callbacks may have been lost and
-    apply it like a callback (same rules: never backwards, once per event)."""
-    provider = provider or get_provider(shipment.provider)
-    update = provider.track(shipment.tracking_number)
-    if update is None:
+# --- the counter -------------------------------------------------------------------------------
+
+CCCD_RE = re.compile(r"^\d{12}$")
+CODE_IN_URL_RE = re.compile(r"[?&]code=([^&#\s]+)")
+
+
+def code_from_scan(text: str) -> str:
+    """The dossier code typed by the clerk or read from the slip's QR (the tracking URL)."""
+    from urllib.parse import unquote_plus
+
+    text = (text or "").strip()
+    match = CODE_IN_URL_RE.search(text)
+    return unquote_plus(match.group(1)).strip() if match else text
+
+
+@transaction.atomic
+def pickup_hand_over(
+    *, dossier: Dossier, acting_user, collector_is_owner: bool, collector_national_id: str,
+    collector_name: str = "", authorisation: UploadedFile | None = None,
+    identity_checked: bool, signature_confirmed: bool,
+) -> Dossier:
+    """Hands the result over at the desk after checking who collects it."""
+    dossier = _locked(dossier.pk)
+    # A person at the desk (the portal itself returns only on the post's delivery report).
+    if acting_user is None or not holds_rule_role(acting_user, dossier, Action.RETURN_RESULT):
+        raise NotPermitted(_("Bạn không phải cán bộ một cửa của %(unit)s.")
+                           % {"unit": dossier.receiving_unit.name})
+    if not in_source_state(dossier, Action.RETURN_RESULT):
+        raise DossierInvalid(_("Hồ sơ không ở trạng thái chờ trả kết quả."), code="state")
+    appointment = (PickupAppointment.objects.select_for_update()
+                   .filter(dossier_id=dossier.pk).first())
+    if appointment is None:
+        raise DossierInvalid(_("Hồ sơ chưa có lịch hẹn trả kết quả tại bộ phận một cửa."),
+                             code="no_appointment")
+    national_id = (collector_national_id or "").strip()
+    if not CCCD_RE.match(national_id):
+        raise DossierInvalid(_("Số CCCD của người nhận phải gồm 12 chữ số."), code="cccd")
+    if collector_is_owner:
+        if not dossier.applicant_national_id or national_id != dossier.applicant_national_id:
+            raise DossierInvalid(_("Số CCCD không khớp với người nộp hồ sơ. Người nhận thay "
+                                   "cần giấy ủy quyền."), code="identity")
+        collector_name = dossier.applicant_name
+    else:
+        if not (collector_name or "").strip():
+            raise DossierInvalid(_("Vui lòng nhập họ tên người được ủy quyền."),
+                                 code="collector_name")
+        if authorisation is None:
+            raise DossierInvalid(_("Người nhận thay phải xuất trình giấy ủy quyền."),
+                                 code="authorisation")
+        # The same checks as any dossier upload: type from the bytes, size, no active content.
+        checked = inspect_upload(authorisation)
+    if not identity_checked or not signature_confirmed:
+        raise DossierInvalid(_("Cần xác nhận đã kiểm tra giấy tờ và người nhận đã ký nhận."),
+                             code="confirmation")
+    appointment.collected_at = timezone.now()
+    appointment.handed_over_by = acting_user
+    appointment.collector_is_owner = collector_is_owner
+    appointment.collector_name = collector_name.strip()[:150]
+    appointment.collector_national_id = national_id
+    appointment.identity_checked = identity_checked
+    appointment.signature_confirmed = signature_confirmed
+    fields = ["collected_at", "handed_over_by", "collector_is_owner", "collector_name",
+              "collector_national_id", "identity_checked", "signature_confirmed"]
+    if not collector_is_owner:
+        extension = checked["storage_name"].rpartition(".")[2]
+        appointment.authorisation.save(f"giay-uy-quyen.{extension}", authorisation, save=False)
+        appointment.authorisation_content_type = checked["content_type"]
+        fields += ["authorisation", "authorisation_content_type"]
+    appointment.save(update_fields=fields)
+    who = (_("chính chủ") if collector_is_owner else _("người được ủy quyền"))
+    note = _("Trả kết quả tại quầy cho %(name)s (%(who)s, CCCD ********%(tail)s); đã ký nhận.") \
+        % {"name": appointment.collector_name, "who": who, "tail": national_id[-4:]}
+    return dossier_return_result(dossier=dossier, acting_user=acting_user, note=note)
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+def dossier_document_render(*, kind: str, dossier_id: int, slip_id: int | None = None
+                            ) -> GeneratedDocument | None:
+    dossier = (Dossier.objects.select_related("receiving_unit__parent", "procedure",
+                                              "procedure_version")
+               .filter(pk=dossier_id).first())
+    if dossier is None:
         return None
-    return _apply_status(provider, update)
-
-
-def _apply_status(provider: PostalProvider, update: StatusUpdate) -> ShipmentCallbackOutcome:
-    with transaction.atomic():
-        shipment = (Shipment.objects.select_for_update()
-                    .filter(tracking_number=update.tracking_number, provider=provider.name)
-                    .first())
+    if slip_id is not None:
+        slip = DossierSlip.objects.filter(pk=slip_id, dossier_id=dossier_id).first()
+        if slip is None:
+            return None
+        kind = contexts.SLIP_DOCUMENT_KIND[slip.kind]
+        context = contexts.slip_context(dossier, slip)
+    elif kind == DocumentKind.CONTROL_SHEET:
+        context = contexts.control_sheet_context(dossier)
+    elif kind == DocumentKind.PICKUP_SLIP:
+        appointment = PickupAppointment.objects.filter(dossier_id=dossier_id).first()
+        if appointment is None:
+            return None
+        context = contexts.pickup_slip_context(dossier, appointment)
+    elif kind == DocumentKind.POSTAL_LABEL:
+        shipment = Shipment.objects.filter(idempotency_key=shipment_key(dossier_id)).first()
         if shipment is None:
-            raise ShipmentNotFound(update.tracking_number)
-        if shipment.events.filter(event_id=update.event_id).exists():
-            return ShipmentCallbackOutcome(shipment, applied=False, duplicate=True)
-        applied = _moves_forward(shipment, update.status, update.attempt)
-        ShipmentEvent.objects.create(
-            shipment=shipment, event_id=update.event_id, status=update.status,
-            attempt=update.attempt, occurred_at=update.occurred_at, note=update.note,
-            applied=applied, payload=update.payload,
-        )
-        if applied:
-            shipment.status = update.status
-            shipment.status_at = update.occurred_at
-            if update.status == ShipmentStatus.FAILED:
-                shipment.attempts = update.attempt
-            shipment.save(update_fields=["status", "status_at", "attempts", "updated_at"])
-            transaction.on_commit(
-                lambda: _announce_shipment(shipment, update.status, update.attempt)
-            )
-    return ShipmentCallbackOutcome(shipment, applied=applied, duplicate=False)
-
-
-def _announce_shipment(shipment: Shipment, status: str, attempt: int) -> None:
-    if status == ShipmentStatus.DELIVERED:
-        signals.shipment_delivered.send(sender=Shipment, shipment=shipment,
-                                        dossier_id=shipment.dossier_id)
-    elif status == ShipmentStatus.FAILED:
-        signals.shipment_failed.send(
-            sender=Shipment, shipment=shipment, dossier_id=shipment.dossier_id,
-            attempt=attempt, is_final=attempt >= settings.POSTAL_MAX_ATTEMPTS,
-        )
+            return None
+        context = contexts.postal_label_context(dossier, shipment)
+    else:
+        raise ValueError(f"{kind!r} is not rendered from a dossier")
+    return document_render(kind=kind, subject_key=contexts.subject_key(kind, dossier_id, slip_id),
+                           context=context, dossier_id=dossier_id)

@@ -1,5 +1,5 @@
 """Celery tasks of the delivery app. They take ids, re-read the database and do only what is
-missing (see ``workflow``), retry transient failures with exponential backoff, and the
+missing (see ``services``), retry transient failures with exponential backoff, and the
 periodic sweeps re-enqueue whatever a broker outage kept from being enqueued."""
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
-from dossiers.constants import Action, DossierState
+from dossiers.constants import TRANSITIONS, Action
 from dossiers.models import Dossier, DossierSlip
 from dossiers.services import dossier_record_event
 from portal.tasks import enqueue
 
-from . import contexts, workflow
+from . import contexts, services
 from .constants import DocumentKind, PaymentStatus, ShipmentStatus
 from .models import GeneratedDocument, OverdueAlert, Payment, PickupAppointment, Shipment
 
@@ -37,7 +37,7 @@ RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_backoff_max":
 @shared_task(bind=True, **RETRY)
 def route_result(self, dossier_id: int) -> str:
     """Routes a ready result: desk appointment, shipment, return on delivery, fallback."""
-    return workflow.route(dossier_id=dossier_id)
+    return services.route(dossier_id=dossier_id)
 
 
 ROUTE_BATCH_SIZE = 200
@@ -58,7 +58,7 @@ def route_results(requests) -> dict[int, str]:
         attempts[dossier_id] = max(attempts.get(dossier_id, 0),
                                    int(request.kwargs.get("attempt", 0)))
     try:
-        return workflow.route_many(dossier_ids=list(attempts))
+        return services.route_many(dossier_ids=list(attempts))
     except TRANSIENT:
         logger.warning("routing %d dossiers failed; retrying each with backoff", len(attempts),
                        exc_info=True)
@@ -79,7 +79,7 @@ def route_results(requests) -> dict[int, str]:
 @shared_task(bind=True, **RETRY)
 def render_dossier_document(self, kind: str, dossier_id: int, slip_id: int | None = None
                             ) -> int | None:
-    document = workflow.dossier_document_render(kind=kind, dossier_id=dossier_id,
+    document = services.dossier_document_render(kind=kind, dossier_id=dossier_id,
                                                 slip_id=slip_id)
     return document.pk if document else None
 
@@ -94,7 +94,7 @@ def render_dossier_documents(self, kind: str, dossier_ids: list[int]) -> int:
     for dossier_id in dossier_ids:
         if dossier_id in done:
             continue
-        document = workflow.dossier_document_render(kind=kind, dossier_id=dossier_id)
+        document = services.dossier_document_render(kind=kind, dossier_id=dossier_id)
         rendered += document is not None
     return rendered
 
@@ -105,8 +105,8 @@ def apply_payment(self, payment_id: int) -> bool:
     payment = Payment.objects.filter(pk=payment_id).first()
     if payment is None:
         return False
-    changed = workflow.payment_apply(payment=payment)
-    workflow.payment_receipt_for(payment_id=payment_id)
+    changed = services.payment_apply(payment=payment)
+    services.payment_receipt_for(payment_id=payment_id)
     return changed
 
 
@@ -122,7 +122,7 @@ def sweep_unrouted(self, limit: int = 5000) -> int:
     settled = Shipment.objects.filter(dossier_id=OuterRef("pk")).filter(
         Q(status=ShipmentStatus.DELIVERED)
         | Q(status=ShipmentStatus.FAILED, attempts__gte=settings.POSTAL_MAX_ATTEMPTS))
-    ids = list(Dossier.objects.filter(state=DossierState.RESULT_READY)
+    ids = list(Dossier.objects.filter(state__in=TRANSITIONS[Action.SCHEDULE_PICKUP].sources)
                .filter(~Exists(appointment))
                .filter(~Exists(shipment) | Exists(settled))
                .values_list("pk", flat=True)[:limit])
@@ -166,7 +166,7 @@ def sweep_documents(self, limit: int = 2000) -> int:
 @shared_task(bind=True, **RETRY)
 def reconcile_shipments(self, limit: int = 500) -> int:
     """Asks the provider about shipments with no news for a while (lost callbacks)."""
-    from .services import shipment_reconcile
+    from .adapters import shipment_reconcile
 
     stale = timezone.now() - datetime.timedelta(hours=settings.SHIPMENT_STALE_HOURS)
     changed = 0
@@ -193,8 +193,9 @@ def remind_pickups(self, limit: int = 2000) -> int:
             appointment = owed.select_for_update().filter(pk=appointment_id).first()
             if appointment is None:
                 continue
-            dossier = Dossier.objects.filter(pk=appointment.dossier_id,
-                                             state=DossierState.RESULT_READY).first()
+            dossier = Dossier.objects.filter(
+                pk=appointment.dossier_id,
+                state__in=TRANSITIONS[Action.REMIND_PICKUP].sources).first()
             if dossier is not None:
                 number = appointment.reminders_sent + 1
                 dossier_record_event(

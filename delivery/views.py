@@ -31,7 +31,7 @@ from portal.clientip import client_address
 from portal.files import private_file_response
 from portal.tasks import enqueue
 
-from . import selectors, services, workflow
+from . import adapters, selectors, services
 from .constants import DocumentKind
 from .exceptions import DeliveryError, InvalidCallback, InvalidSignature, ShipmentNotFound
 from .forms import HandOverForm, RefundForm
@@ -69,7 +69,7 @@ def sandbox_pay(request: HttpRequest) -> HttpResponse:
     )
     # A real gateway calls the merchant's IPN URL from its servers before redirecting the
     # browser; the sandbox makes that call in-process through the same service.
-    services.payment_handle_callback(params=result, gateway=gateway)
+    adapters.payment_handle_callback(params=result, gateway=gateway)
     # The return URL was signed by the merchant with the shared secret, so it is trusted;
     # only the scheme is checked.
     if not url_has_allowed_host_and_scheme(
@@ -97,7 +97,7 @@ def payment_ipn(request: HttpRequest) -> JsonResponse:
     """VNPay-style IPN: always HTTP 200 with ``RspCode``/``Message`` the gateway understands."""
     params = request.GET.dict() if request.method == "GET" else request.POST.dict()
     try:
-        outcome = services.payment_handle_callback(params=params, gateway=get_gateway())
+        outcome = adapters.payment_handle_callback(params=params, gateway=get_gateway())
     except DeliveryError:
         return JsonResponse({"RspCode": "99", "Message": "Unknown error"})
     return JsonResponse(outcome.as_gateway_response())
@@ -115,7 +115,7 @@ def postal_callback(request: HttpRequest) -> JsonResponse:
         return _error(404, "provider_not_configured", "Chưa cấu hình đơn vị bưu chính.")
     headers = {key: value for key, value in request.headers.items()}
     try:
-        outcome = services.shipment_handle_callback(body=request.body, headers=headers)
+        outcome = adapters.shipment_handle_callback(body=request.body, headers=headers)
     except InvalidSignature:
         return _error(401, "invalid_signature", "Chữ ký không hợp lệ.")
     except InvalidCallback as exc:
@@ -140,7 +140,7 @@ def pay_dossier(request: HttpRequest, ref: str) -> HttpResponse:
     if dossier is None:
         raise Http404
     try:
-        url = workflow.dossier_payment_start(
+        url = services.dossier_payment_start(
             dossier=dossier, client_ip=client_address(request) or "127.0.0.1")
     except DossierError as exc:
         messages.error(request, exc.message)
@@ -202,7 +202,7 @@ def counter_find(request: HttpRequest) -> HttpResponse:
     """The result counter: type the dossier code or scan the QR of the pickup slip."""
     query = request.GET.get("q", "")
     if query:
-        code = workflow.code_from_scan(query)
+        code = services.code_from_scan(query)
         dossier = staff_dossier(request.user, code)
         if dossier is not None:
             return redirect("delivery_staff:counter", ref=dossier.ref)
@@ -224,7 +224,7 @@ def counter_dossier(request: HttpRequest, ref: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            workflow.pickup_hand_over(
+            services.pickup_hand_over(
                 dossier=dossier, acting_user=request.user,
                 collector_is_owner=data["nguoi_nhan"] == "chinh_chu",
                 collector_national_id=data["cccd"], collector_name=data.get("ho_ten", ""),
@@ -270,7 +270,7 @@ def overpayment_refund(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Ghi chú hoàn trả không hợp lệ."))
         return redirect("delivery_staff:overpayments")
     try:
-        services.overpayment_mark_refunded(overpayment=overpayment, acting_user=request.user,
+        adapters.overpayment_mark_refunded(overpayment=overpayment, acting_user=request.user,
                                            note=form.cleaned_data["ghi_chu"])
     except DeliveryError:
         messages.error(request, _("Chỉ cán bộ một cửa của đơn vị được ghi nhận hoàn trả."))

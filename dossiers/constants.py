@@ -7,6 +7,8 @@ from typing import NamedTuple
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.constants import StaffRole
+
 
 class DossierState(models.TextChoices):
     DRAFT = "draft", _("Bản nháp")
@@ -41,6 +43,8 @@ CLOCK_RUNNING_STATES = frozenset({DossierState.RECEIVED, DossierState.IN_PROGRES
 # States where an online filing waits for the desk to receive it or return it for supplement
 # within the working hours of settings.ACKNOWLEDGE_WITHIN_WORKING_HOURS.
 ACKNOWLEDGE_STATES = frozenset({DossierState.SUBMITTED})
+# A result exists: ready at the desk, or returned (only then is it routed to the citizen).
+RESULT_STATES = frozenset({DossierState.RESULT_READY, DossierState.RETURNED})
 
 
 class Channel(models.TextChoices):
@@ -79,55 +83,74 @@ SYSTEM = "system"
 # A marker in the table: the role configured for the dossier's current processing step.
 STEP_ROLE = "step"
 
+# Targets that are not a state. SAME: an event (a payment, a shipment, an apology) recorded
+# without changing the state. COMPUTED: the target depends on the dossier's history; the rule
+# names the function (a dotted path) that computes it from the locked dossier.
+SAME = "="
+COMPUTED = "?"
+
+# Whose staff may act: the unit of the current processing step, or the receiving unit's
+# one-stop desk (the result goes back there, wherever the last step was done).
+CURRENT_UNIT = "current_unit"
+RECEIVING_UNIT = "receiving_unit"
+
 
 class Rule(NamedTuple):
     sources: frozenset[str]
-    target: str | None  # None: the state does not change
+    target: str  # a DossierState, SAME or COMPUTED (then ``compute`` names the function)
     roles: frozenset[str]
     note_required: bool = False
+    unit: str = CURRENT_UNIT
+    compute: str = ""  # dotted path of ``f(dossier) -> DossierState``, for COMPUTED only
+    # Dotted path of ``f(dossier) -> str | None``: why the action is not possible now even in
+    # a source state and for the right person (the message), or None.
+    guard: str = ""
 
 
 S = DossierState
+R = StaffRole
 TRANSITIONS: dict[str, Rule] = {
     Action.SUBMIT: Rule(frozenset({S.DRAFT}), S.SUBMITTED, frozenset({CITIZEN})),
     Action.WITHDRAW: Rule(
         frozenset({S.DRAFT, S.SUBMITTED, S.RECEIVED, S.SUPPLEMENT_REQUESTED, S.IN_PROGRESS}),
         S.WITHDRAWN, frozenset({CITIZEN}),
     ),
-    Action.RECEIVE: Rule(frozenset({S.SUBMITTED}), S.RECEIVED, frozenset({"clerk"})),
+    Action.RECEIVE: Rule(frozenset({S.SUBMITTED}), S.RECEIVED, frozenset({R.CLERK})),
     Action.REQUEST_SUPPLEMENT: Rule(
         frozenset({S.SUBMITTED, S.RECEIVED, S.IN_PROGRESS}), S.SUPPLEMENT_REQUESTED,
-        frozenset({"clerk", "processor"}), note_required=True,
+        frozenset({R.CLERK, R.PROCESSOR}), note_required=True,
     ),
     Action.REFUSE_RECEPTION: Rule(
-        frozenset({S.SUBMITTED}), S.REFUSED, frozenset({"clerk"}), note_required=True
+        frozenset({S.SUBMITTED}), S.REFUSED, frozenset({R.CLERK}), note_required=True
     ),
-    # The target depends on when the supplement was asked for (see services.dossier_supplement).
-    Action.SUPPLEMENT: Rule(frozenset({S.SUPPLEMENT_REQUESTED}), None, frozenset({CITIZEN})),
+    # Asked at reception, it waits for reception again; asked later, it is received anew.
+    Action.SUPPLEMENT: Rule(frozenset({S.SUPPLEMENT_REQUESTED}), COMPUTED, frozenset({CITIZEN}),
+                            compute="dossiers.policy.target_after_supplement"),
     Action.FORWARD: Rule(frozenset({S.RECEIVED, S.IN_PROGRESS}), S.IN_PROGRESS,
-                         frozenset({STEP_ROLE})),
+                         frozenset({STEP_ROLE}), guard="dossiers.policy.no_next_step"),
     # Back to the reception step means "received" again, otherwise still "in_progress".
-    Action.SEND_BACK: Rule(frozenset({S.IN_PROGRESS}), None, frozenset({STEP_ROLE}),
-                           note_required=True),
-    Action.APPROVE: Rule(frozenset({S.IN_PROGRESS}), S.APPROVED, frozenset({"leader"})),
-    Action.REFUSE: Rule(frozenset({S.IN_PROGRESS}), S.REFUSED, frozenset({"leader"}),
+    Action.SEND_BACK: Rule(frozenset({S.IN_PROGRESS}), COMPUTED, frozenset({STEP_ROLE}),
+                           note_required=True, compute="dossiers.policy.target_after_send_back",
+                           guard="dossiers.policy.no_previous_step"),
+    Action.APPROVE: Rule(frozenset({S.IN_PROGRESS}), S.APPROVED, frozenset({R.LEADER})),
+    Action.REFUSE: Rule(frozenset({S.IN_PROGRESS}), S.REFUSED, frozenset({R.LEADER}),
                         note_required=True),
     Action.MARK_RESULT_READY: Rule(frozenset({S.APPROVED}), S.RESULT_READY,
-                                   frozenset({"clerk"})),
+                                   frozenset({R.CLERK}), unit=RECEIVING_UNIT),
     # The desk hands the result over, or the postal service reports it delivered (system).
     Action.RETURN_RESULT: Rule(frozenset({S.RESULT_READY}), S.RETURNED,
-                               frozenset({"clerk", SYSTEM})),
-    Action.APOLOGIZE: Rule(frozenset({S.RECEIVED, S.IN_PROGRESS, S.APPROVED}), None,
-                           frozenset({"clerk", "leader"}), note_required=True),
+                               frozenset({R.CLERK, SYSTEM}), unit=RECEIVING_UNIT),
+    Action.APOLOGIZE: Rule(frozenset({S.RECEIVED, S.IN_PROGRESS, S.APPROVED}), SAME,
+                           frozenset({R.CLERK, R.LEADER}), note_required=True),
     # The fee is paid online before reception (a confirmed gateway callback).
-    Action.PAY: Rule(frozenset({S.SUBMITTED, S.SUPPLEMENT_REQUESTED}), None,
+    Action.PAY: Rule(frozenset({S.SUBMITTED, S.SUPPLEMENT_REQUESTED}), SAME,
                      frozenset({SYSTEM})),
     # Routing the result: an appointment at the desk, a shipment, a reminder.
-    Action.SCHEDULE_PICKUP: Rule(frozenset({S.RESULT_READY}), None, frozenset({SYSTEM})),
-    Action.SHIP: Rule(frozenset({S.RESULT_READY}), None, frozenset({SYSTEM})),
-    Action.REMIND_PICKUP: Rule(frozenset({S.RESULT_READY}), None, frozenset({SYSTEM})),
+    Action.SCHEDULE_PICKUP: Rule(frozenset({S.RESULT_READY}), SAME, frozenset({SYSTEM})),
+    Action.SHIP: Rule(frozenset({S.RESULT_READY}), SAME, frozenset({SYSTEM})),
+    Action.REMIND_PICKUP: Rule(frozenset({S.RESULT_READY}), SAME, frozenset({SYSTEM})),
 }
-del S
+del S, R
 
 # Handing the result over needs the identity check of the counter page (or the postal
 # provider's delivery report): it is never a plain button or API action.

@@ -75,8 +75,8 @@ def demo_dossiers(*, citizen, clerk, ward, codes=("1.001193", "1.004873")) -> li
     from procedures.models import Procedure
 
     from .models import Dossier
+    from .selectors import current_version
     from .services import (
-        current_version,
         dossier_attach,
         dossier_create_draft,
         dossier_receive,
@@ -116,10 +116,11 @@ def _pay_through_the_sandbox(dossier) -> None:
 
     from django.utils import timezone
 
+    from delivery.adapters import payment_create, payment_handle_callback
     from delivery.payments.sandbox import SandboxGateway
-    from delivery.services import payment_create, payment_handle_callback
 
-    from .services import dossier_record_payment, fee_outstanding
+    from .selectors import fee_outstanding
+    from .services import dossier_record_payment
 
     amount = fee_outstanding(dossier)
     if not amount:

@@ -14,7 +14,9 @@ from procedures.constants import DeliveryMethod
 
 from . import clock
 from .constants import (
+    ACKNOWLEDGE_STATES,
     FINISHED_STATES,
+    RESULT_STATES,
     Action,
     CalendarExceptionKind,
     Channel,
@@ -178,6 +180,25 @@ class Dossier(models.Model):
 
     def get_channel_display(self) -> str:
         return _choice_label(Channel, self.channel)
+
+    # Named predicates on the state, so that views and templates never compare state strings.
+    @property
+    def is_draft(self) -> bool:
+        return self.state == DossierState.DRAFT
+
+    @property
+    def awaits_reception(self) -> bool:
+        """Filed, not yet received: its appointment is only the expected one."""
+        return self.state in ACKNOWLEDGE_STATES
+
+    @property
+    def has_result(self) -> bool:
+        """The result exists (ready at the desk or already returned): it may be routed."""
+        return self.state in RESULT_STATES
+
+    @property
+    def is_returned(self) -> bool:
+        return self.state == DossierState.RETURNED
 
     @property
     def is_finished(self) -> bool:

@@ -12,12 +12,16 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.selectors import acts_in_any_unit, staff_units
+from procedures.constants import ServiceLevel
+from procedures.models import Procedure, ProcedureVersion
 
 from . import clock
 from .calendar import WorkingTime
-from .constants import CITIZEN_VISIBLE_ACTIONS, FINISHED_STATES, Action, DossierState
+from .constants import CITIZEN_VISIBLE_ACTIONS, FINISHED_STATES, Action, Channel, DossierState
+from .exceptions import DossierInvalid
 from .models import Dossier, DossierTransition, StoredDocument
 from .routing import path_ids
 
@@ -280,3 +284,61 @@ def results_board(unit, *, limit: int = 100) -> QuerySet[Dossier]:
             .only("code", "state", "due_date", "finished_at", "applicant_name",
                   "procedure__name")
             .order_by("-finished_at")[:limit])
+
+
+# --- the procedure version a dossier is filed under, its documents and its fee ---------------
+
+# The attachment key of the proof of a fee exemption (when the exemption asks for one).
+EXEMPTION_PROOF_KEY = "mien-phi"
+
+
+def current_version(procedure: Procedure) -> ProcedureVersion:
+    version = ProcedureVersion.objects.filter(
+        procedure=procedure, number=procedure.current_version).first()
+    if version is None or procedure.status != "published":
+        raise DossierInvalid(_("Thủ tục này hiện không nhận hồ sơ."), code="not_published")
+    return version
+
+
+def version_documents(version: ProcedureVersion) -> list[dict]:
+    return list(version.document.get("documents") or [])
+
+
+def version_exemptions(version: ProcedureVersion) -> list[dict]:
+    return list(version.document.get("fee_exemptions") or [])
+
+
+def processing_days(dossier: Dossier) -> int:
+    return int(dossier.procedure_version.document.get("processing_days") or 0)
+
+
+def missing_documents(dossier: Dossier) -> list[dict]:
+    present = set(dossier.attachments.values_list("document_key", flat=True))
+    return [d for d in version_documents(dossier.procedure_version)
+            if d.get("mandatory") and d["key"] not in present]
+
+
+def fee_lines(version: ProcedureVersion) -> list[dict]:
+    """The charged fees of a version: what the citizen pays, computed here, never sent by
+    the browser."""
+    return [{"name": f["name"], "amount": int(f["amount"])}
+            for f in version.document.get("fees") or [] if int(f.get("amount") or 0) > 0]
+
+
+def fee_amount(dossier: Dossier) -> int:
+    """What must be paid online before reception: level 4, online payment, not exempt."""
+    document = dossier.procedure_version.document
+    if int(document.get("level") or 0) < ServiceLevel.FULL or not document.get("online_payment"):
+        return 0
+    if dossier.channel != Channel.ONLINE or dossier.fee_exemption_spec is not None:
+        return 0
+    return sum(line["amount"] for line in fee_lines(dossier.procedure_version))
+
+
+def fee_paid(dossier: Dossier) -> bool:
+    return dossier.transitions.filter(action=Action.PAY).exists()
+
+
+def fee_outstanding(dossier: Dossier) -> int:
+    amount = fee_amount(dossier)
+    return amount if amount and not fee_paid(dossier) else 0

@@ -17,26 +17,26 @@ from units.constants import UnitKind
 from units.models import Unit
 
 from .access import staff_required
-from .constants import STAFF_ACTIONS, STEP_ROLE, TRANSITIONS, Action, Channel
+from .constants import TRANSITIONS, Action, Channel
 from .display import answers
 from .exceptions import DossierError
 from .forms import ActionForm, QueueFilterForm, reception_form_class, split_cleaned
+from .policy import staff_actions
 from .selectors import (
     QUEUE_TABS,
     CountedQuerySet,
     acknowledgement_left,
+    current_version,
     dossier_history,
     dossier_queue,
     queue_counts,
     staff_dossier,
 )
 from .services import (
-    current_version,
     dossier_act,
     dossier_attach,
     dossier_file_in_person,
     personal_data_access_record,
-    staff_may_act,
 )
 
 TAB_LABELS = {
@@ -89,23 +89,6 @@ def _time_left(left, late: bool) -> str:
     return _("trễ %(amount)s") % {"amount": amount} if hours or minutes else _("trễ hạn")
 
 
-def available_actions(user, dossier) -> list[str]:
-    actions = []
-    for action in STAFF_ACTIONS:
-        rule = TRANSITIONS[action]
-        if dossier.state not in rule.sources:
-            continue
-        roles = set(rule.roles)
-        if STEP_ROLE in roles:
-            step = dossier.current_step_spec
-            roles = {step["role"]} if step else set()
-        unit = dossier.receiving_unit if action == Action.MARK_RESULT_READY else \
-            dossier.current_unit
-        if staff_may_act(user, unit, roles):
-            actions.append(action)
-    return actions
-
-
 @staff_required
 def staff_detail(request, ref: str):
     dossier = staff_dossier(request.user, ref)
@@ -115,7 +98,7 @@ def staff_detail(request, ref: str):
     documents = {d["key"]: d["name"] for d in dossier.procedure_version.document.get(
         "documents") or []}
     actions = [(a, Action(a).label, TRANSITIONS[a].note_required)
-               for a in available_actions(request.user, dossier)]
+               for a in staff_actions(request.user, dossier)]
     return render(request, "dossiers/staff/detail.html", {
         "dossier": dossier, "actions": actions,
         "data": answers(dossier),

@@ -20,28 +20,27 @@ from procedures.models import Procedure
 from units.models import Unit
 
 from .access import citizen_required, may_read_dossier_file
-from .constants import DossierState
 from .exceptions import DossierError
 from .forms import SupplementForm, TrackForm, filing_form_class, split_cleaned
 from .models import Dossier, DossierAttachment, StoredDocument
 from .selectors import (
     citizen_dossier,
+    current_version,
     dossier_by_ref,
     dossier_history,
     dossiers_of_citizen,
+    missing_documents,
     public_track,
     results_board,
     stored_documents_of,
 )
 from .services import (
-    current_version,
     dossier_attach,
     dossier_create_draft,
     dossier_submit,
     dossier_supplement,
     dossier_update_draft,
     dossier_withdraw,
-    missing_documents,
 )
 
 
@@ -74,7 +73,7 @@ def edit_draft(request, ref: str):
     dossier = citizen_dossier(request.user, ref)
     if dossier is None:
         raise Http404
-    if dossier.state != DossierState.DRAFT:
+    if not dossier.is_draft:
         return redirect("dossiers:detail", ref=dossier.ref)
     return _filing(request, procedure=dossier.procedure, version=dossier.procedure_version,
                    dossier=dossier)
@@ -164,10 +163,8 @@ def detail(request, ref: str):
         "attachments": dossier.attachments.all(),
         "documents": {d["key"]: d["name"] for d in dossier.procedure_version.document.get(
             "documents") or []},
-        "missing": missing_documents(dossier) if dossier.state == DossierState.DRAFT else [],
+        "missing": missing_documents(dossier) if dossier.is_draft else [],
         "supplement_form": SupplementForm(),
-        "can_withdraw": dossier.state in ("draft", "submitted", "received",
-                                          "supplement_requested", "in_progress"),
     })
 
 

@@ -46,7 +46,7 @@ def rate(request, ref: str):
             return redirect("dossiers:detail", ref=dossier.ref)
     return render(request, "ratings/rate.html", {
         "dossier": dossier, "form": form, "rating": rating,
-        "editable": rating_editable(rating) and dossier.state == "returned",
+        "editable": rating_editable(rating) and dossier.is_returned,
     }, status=status)
 
 

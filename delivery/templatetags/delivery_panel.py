@@ -7,16 +7,13 @@ from django import template
 from django.db.models import Q, Value
 from django.db.models.functions import Concat
 
-from dossiers.constants import DossierState
-from dossiers.services import fee_amount, fee_paid
+from dossiers.constants import Action
+from dossiers.policy import may_perform
+from dossiers.selectors import fee_amount, fee_paid
 
 from ..models import GeneratedDocument, Payment, PickupAppointment, Shipment
 
 register = template.Library()
-
-# Results are routed (pickup appointment or parcel) only at RESULT_READY, and a routed dossier
-# can then only become RETURNED: other states have neither, so their pages skip both reads.
-ROUTED_STATES = (DossierState.RESULT_READY, DossierState.RETURNED)
 
 
 @register.inclusion_tag("delivery/_panel.html", takes_context=True)
@@ -29,7 +26,9 @@ def delivery_panel(context, dossier, staff=False):
     documents = (GeneratedDocument.objects
                  .filter(Q(dossier_id=dossier.pk) | Q(subject_key__in=payment_keys))
                  .order_by("created_at", "id"))
-    routed = dossier.state in ROUTED_STATES
+    # Results are routed (pickup appointment or parcel) only once there is a result: other
+    # states have neither, so their pages skip both reads.
+    routed = dossier.has_result
     # Several renderings of one slip (changed data) keep only the latest visible.
     latest = {}
     for document in documents:
@@ -39,11 +38,19 @@ def delivery_panel(context, dossier, staff=False):
         "csrf_token": context.get("csrf_token"),
         "fee_amount": f"{amount:,}".replace(",", ".") if amount else "",
         "fee_paid": paid,
-        "can_pay": not staff and not paid and dossier.state in (
-            DossierState.SUBMITTED, DossierState.SUPPLEMENT_REQUESTED),
+        # Payable while the portal may still record the payment (the PAY rule).
+        "can_pay": not staff and not paid and may_perform(None, dossier, Action.PAY),
+        # The hand-over link: the person looking may return the result at the desk now.
+        "can_hand_over": bool(staff and _user(context) is not None
+                              and may_perform(_user(context), dossier, Action.RETURN_RESULT)),
         "exemption": dossier.fee_exemption_spec,
         "appointment": (PickupAppointment.objects.filter(dossier_id=dossier.pk).first()
                         if routed else None),
         "shipments": Shipment.objects.filter(dossier_id=dossier.pk) if routed else (),
         "documents": sorted(latest.values(), key=lambda d: (d.created_at, d.pk)),
     }
+
+
+def _user(context):
+    request = context.get("request")
+    return getattr(request, "user", None)

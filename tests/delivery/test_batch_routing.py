@@ -11,7 +11,7 @@ from celery_batches import SimpleRequest
 from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
-from delivery import workflow
+from delivery import services
 from delivery.constants import DocumentKind, PickupReason
 from delivery.models import GeneratedDocument, PickupAppointment, Shipment
 from delivery.tasks import route_results, sweep_unrouted
@@ -67,7 +67,7 @@ def test_a_page_routes_each_dossier_once_with_the_single_path_outcomes(
     desk = ready_unrouted(paid_procedure, citizen, units, clerk, processor, leader, n=3)
     postal = ready_unrouted(paid_procedure, citizen, units, clerk, processor, leader,
                             postal=True)[0]
-    workflow.route(dossier_id=desk[0].pk)  # already routed before the page runs
+    services.route(dossier_id=desk[0].pk)  # already routed before the page runs
     missing = 10**9
     page = [message(d.pk) for d in desk] + [message(desk[1].pk), message(postal.pk),
                                             message(missing)]
@@ -104,7 +104,7 @@ def test_a_page_costs_the_same_queries_for_2_or_12_dossiers(citizen, clerk, proc
     counts = []
     for page in (dossiers[:2], dossiers[2:]):
         with mock.patch("portal.tasks.enqueue"), CaptureQueriesContext(connection) as queries:
-            outcomes = workflow.route_many(dossier_ids=[d.pk for d in page])
+            outcomes = services.route_many(dossier_ids=[d.pk for d in page])
         assert set(outcomes.values()) == {"scheduled"}
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
@@ -115,7 +115,7 @@ def test_a_transient_failure_resends_each_dossier_with_backoff(citizen, clerk, p
                                                                leader, paid_procedure, units):
     first, second = ready_unrouted(paid_procedure, citizen, units, clerk, processor, leader,
                                    n=2)
-    with mock.patch.object(workflow, "route_many", side_effect=OperationalError("gone")), \
+    with mock.patch.object(services, "route_many", side_effect=OperationalError("gone")), \
             mock.patch.object(route_results, "apply_async") as resent:
         assert route_results([message(first.pk), message(second.pk, attempt=3)]) == {}
     calls = {call.kwargs["args"][0]: call.kwargs for call in resent.call_args_list}
@@ -125,7 +125,7 @@ def test_a_transient_failure_resends_each_dossier_with_backoff(citizen, clerk, p
     assert 0 <= calls[second.pk]["countdown"] <= 8
 
     # Past max_retries the message is dropped; the dossier is still found by the sweep.
-    with mock.patch.object(workflow, "route_many", side_effect=OperationalError("gone")), \
+    with mock.patch.object(services, "route_many", side_effect=OperationalError("gone")), \
             mock.patch.object(route_results, "apply_async") as resent:
         route_results([message(first.pk, attempt=10)])
     assert not resent.called
@@ -138,7 +138,7 @@ def test_a_postal_failure_in_a_page_does_not_stop_the_desk_dossiers(
     desk = ready_unrouted(paid_procedure, citizen, units, clerk, processor, leader, n=2)
     postal = ready_unrouted(paid_procedure, citizen, units, clerk, processor, leader,
                             postal=True)[0]
-    with mock.patch.object(workflow, "shipment_create", side_effect=OperationalError("post")), \
+    with mock.patch.object(services, "shipment_create", side_effect=OperationalError("post")), \
             mock.patch.object(route_results, "apply_async") as resent:
         route_results([message(d.pk) for d in (*desk, postal)])
     # The desk page committed before the postal dossier failed; all three are retried, and the
@@ -157,7 +157,7 @@ def test_a_page_of_notices_tries_every_one_then_retries_only_the_unsent(
 
     with mock.patch.object(dossier_tasks.notify_citizens, "apply_async"):
         dossiers = ready_unrouted(paid_procedure, citizen, units, clerk, processor, leader, n=3)
-        workflow.route_many(dossier_ids=[d.pk for d in dossiers])
+        services.route_many(dossier_ids=[d.pk for d in dossiers])
     events = list(DossierTransition.objects.filter(action=Action.SCHEDULE_PICKUP)
                   .order_by("pk").values_list("pk", flat=True))
     assert len(events) == 3

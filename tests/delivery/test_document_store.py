@@ -6,10 +6,10 @@ import hashlib
 
 import pytest
 
+from delivery.adapters import document_render, document_store
 from delivery.constants import DocumentKind
 from delivery.models import GeneratedDocument
 from delivery.samples import sample_context
-from delivery.services import document_render, document_store
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from delivery.adapters import payment_create, payment_handle_callback
 from delivery.constants import PaymentStatus
 from delivery.models import Payment, PaymentCallbackLog
 from delivery.payments.sandbox import SandboxGateway, sign
-from delivery.services import payment_create, payment_handle_callback
 from delivery.signals import payment_confirmed
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from pypdf import PdfReader
 
+from delivery.adapters import payment_create, payment_receipt_issue
 from delivery.constants import PaymentStatus
 from delivery.exceptions import PaymentError
 from delivery.models import GeneratedDocument, Payment
-from delivery.services import payment_create, payment_receipt_issue
 from delivery.signals import payment_confirmed
 
 pytestmark = pytest.mark.django_db

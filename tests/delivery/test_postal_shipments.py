@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.urls import reverse
 
+from delivery.adapters import shipment_create
 from delivery.constants import ShipmentStatus
 from delivery.exceptions import IdempotencyConflict
 from delivery.models import Shipment, ShipmentEvent
@@ -16,7 +17,6 @@ from delivery.postal import Party
 from delivery.postal.s10 import check_digit, is_valid_s10, make_s10
 from delivery.postal.sandbox import SIGNATURE_HEADER, SandboxPostalProvider
 from delivery.samples import TZ
-from delivery.services import shipment_create
 from delivery.signals import shipment_delivered, shipment_failed
 
 pytestmark = pytest.mark.django_db

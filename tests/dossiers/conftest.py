@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import StaffAssignment
 from accounts.testing import login_verified
-from tests.factories import make_procedure, make_unit_tree
+from tests.factories import advance_dossier, make_dossier, make_procedure, make_unit_tree
 from tests.pdfs import PDF
 
 
@@ -104,15 +104,7 @@ def clerk_client(client, clerk):
 
 @pytest.fixture
 def draft(procedure, citizen, units):
-    from dossiers.services import dossier_attach, dossier_create_draft
-
-    dossier = dossier_create_draft(
-        procedure=procedure, applicant=citizen, place=units["ward"],
-        data={"ho_ten_tre": "Nguyễn Văn Bé", "gioi_tinh": "nam", "ngay_sinh": "2026-11-20"},
-    )
-    for key in ("to-khai", "giay-chung-sinh"):
-        dossier_attach(dossier=dossier, acting_user=citizen, document_key=key, upload=pdf())
-    return dossier
+    return make_dossier(state="draft", procedure=procedure, citizen=citizen, units=units)
 
 
 @pytest.fixture
@@ -124,6 +116,4 @@ def submitted(draft, citizen):
 
 @pytest.fixture
 def received(submitted, clerk):
-    from dossiers.services import dossier_receive
-
-    return dossier_receive(dossier=submitted, acting_user=clerk)
+    return advance_dossier(submitted, state="received", clerk=clerk)

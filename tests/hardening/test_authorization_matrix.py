@@ -10,14 +10,12 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import StaffAssignment
 from accounts.testing import login_verified
-from tests.factories import make_procedure, make_unit_tree
-from tests.pdfs import PDF
+from tests.factories import make_dossier, make_procedure, make_unit_tree
 
 # Who may open each URL (GET). Names are "namespace:name" as in {% url %}.
 PUBLIC = {
@@ -119,22 +117,8 @@ def world(db):
     users["superuser"] = User.objects.create_superuser("root", password="x")
 
     from citizens.services import delivery_address_create
-    from dossiers.services import (
-        dossier_attach,
-        dossier_create_draft,
-        dossier_receive,
-        dossier_submit,
-    )
-
-    dossier = dossier_create_draft(procedure=procedure, applicant=owner, place=units["ward"],
-                                   data={"ho_ten_tre": "Nguyễn Văn Bé", "gioi_tinh": "nam",
-                                         "ngay_sinh": "2026-11-20"})
-    for key in ("to-khai", "giay-chung-sinh"):
-        dossier_attach(dossier=dossier, acting_user=owner, document_key=key,
-                       upload=SimpleUploadedFile(f"{key}.pdf", PDF,
-                                                 content_type="application/pdf"))
-    dossier = dossier_submit(dossier=dossier, acting_user=owner)
-    dossier = dossier_receive(dossier=dossier, acting_user=users["clerk"])
+    dossier = make_dossier(state="received", procedure=procedure, citizen=owner, units=units,
+                           clerk=users["clerk"])
     address = delivery_address_create(owner=owner, ward=units["ward"], street="45 Trần Thủ Độ",
                                       recipient_name="Nguyễn Văn An",
                                       recipient_phone="0905111222")

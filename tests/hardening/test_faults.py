@@ -443,9 +443,9 @@ def test_connection_lost_mid_submission_is_a_clean_api_error_and_writes_nothing(
     pk = Dossier.objects.get(uuid=ref).pk
     before = _snapshot(pk)
 
-    from dossiers import services
+    from dossiers.services import core
 
-    original = services._record
+    original = core.record
     fail = _terminate_own_backend if fault == "pg_terminate_backend" else _raise_operational_error
 
     def record_then_fail(*args, **kwargs):
@@ -453,7 +453,7 @@ def test_connection_lost_mid_submission_is_a_clean_api_error_and_writes_nothing(
         fail()  # ...then the connection goes away before the commit
         return entry
 
-    with mock.patch.object(services, "_record", side_effect=record_then_fail):
+    with mock.patch.object(core, "record", side_effect=record_then_fail):
         response = api.post(f"/api/v1/dossiers/{ref}/submit/")
     assert response.status_code == 500
     assert response.json() == {"error": {"code": "server_error",
@@ -490,7 +490,8 @@ def test_connection_lost_mid_submission_on_the_web_shows_the_retry_page(
     edit = reverse("dossiers:edit", args=[dossier.uuid])
     form = {"ho_ten_tre": "Nguyễn Văn Bé", "gioi_tinh": "nam", "ngay_sinh": "2026-11-20",
             "noi_tiep_nhan": units["ward"].pk, "cach_nhan_ket_qua": "pickup", "nop": "1"}
-    with mock.patch.object(services, "next_dossier_code", side_effect=_raise_operational_error):
+    with mock.patch.object(services.filing, "next_dossier_code",
+                           side_effect=_raise_operational_error):
         response = client.post(edit, form)
     assert response.status_code == 500
     page = response.content.decode()

@@ -5,15 +5,13 @@ Each case builds the page's data at size 1 and at size 50 and counts the queries
 
 from __future__ import annotations
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import StaffAssignment
 from accounts.testing import login_verified
 from procedures.models import FormField, RequiredDocument
-from tests.factories import make_procedure, make_unit_tree
-from tests.pdfs import PDF
+from tests.factories import make_dossier, make_procedure, make_unit_tree
 
 
 def count_queries(client, url: str) -> int:
@@ -49,25 +47,8 @@ def test_procedure_page_with_many_documents_and_fields(client, db):
 
 
 def _dossiers(n, *, owner, clerk, units, procedure):
-    from dossiers.services import (
-        dossier_attach,
-        dossier_create_draft,
-        dossier_receive,
-        dossier_submit,
-    )
-
-    made = []
-    for _ in range(n):
-        dossier = dossier_create_draft(procedure=procedure, applicant=owner, place=units["ward"],
-                                       data={"ho_ten_tre": "Nguyễn Văn Bé", "gioi_tinh": "nam",
-                                             "ngay_sinh": "2026-11-20"})
-        for key in ("to-khai", "giay-chung-sinh"):
-            dossier_attach(dossier=dossier, acting_user=owner, document_key=key,
-                           upload=SimpleUploadedFile(f"{key}.pdf", PDF,
-                                                     content_type="application/pdf"))
-        dossier = dossier_submit(dossier=dossier, acting_user=owner)
-        made.append(dossier_receive(dossier=dossier, acting_user=clerk))
-    return made
+    return [make_dossier(state="received", procedure=procedure, citizen=owner, units=units,
+                         clerk=clerk) for _ in range(n)]
 
 
 def test_citizen_and_staff_dossier_pages(client, django_user_model, db):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tests.dossiers import conftest as dossier_fixtures
+from tests.factories import advance_dossier
 
 # Fixtures shared with the dossier tests.
 _sms = dossier_fixtures._sms
@@ -20,14 +21,9 @@ units = dossier_fixtures.units
 
 
 def run_to_return(dossier, clerk, processor, leader):
-    from dossiers.services import dossier_act, dossier_return_result
-
-    dossier = dossier_act(dossier=dossier, acting_user=clerk, action="forward")
-    dossier = dossier_act(dossier=dossier, acting_user=processor, action="forward")
-    dossier = dossier_act(dossier=dossier, acting_user=leader, action="approve")
-    dossier = dossier_act(dossier=dossier, acting_user=clerk, action="mark_result_ready")
     # the hand-over itself (identity check at the desk) is another page's business
-    return dossier_return_result(dossier=dossier, acting_user=clerk)
+    return advance_dossier(dossier, state="returned", clerk=clerk, processor=processor,
+                           leader=leader)
 
 
 @pytest.fixture
@@ -46,14 +42,11 @@ NATIONAL_ID = "048090001234"
 def hand_over_at_counter(dossier, clerk, processor, leader):
     """Processes an online dossier to its result, then hands it over at the desk of its unit
     (the pickup appointment, the identity check, the signature): the citizen stood there."""
-    from delivery.workflow import pickup_hand_over, route
+    from delivery.services import pickup_hand_over, route
     from dossiers.models import Dossier
-    from dossiers.services import dossier_act
 
-    dossier = dossier_act(dossier=dossier, acting_user=clerk, action="forward")
-    dossier = dossier_act(dossier=dossier, acting_user=processor, action="forward")
-    dossier = dossier_act(dossier=dossier, acting_user=leader, action="approve")
-    dossier = dossier_act(dossier=dossier, acting_user=clerk, action="mark_result_ready")
+    dossier = advance_dossier(dossier, state="result_ready", clerk=clerk, processor=processor,
+                              leader=leader)
     Dossier.objects.filter(pk=dossier.pk).update(applicant_national_id=NATIONAL_ID)
     assert route(dossier_id=dossier.pk) == "scheduled"
     return pickup_hand_over(dossier=dossier, acting_user=clerk, collector_is_owner=True,
