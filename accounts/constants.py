@@ -9,7 +9,9 @@ class StaffRole(models.TextChoices):
     CLERK = "clerk", _("Cán bộ một cửa")
     PROCESSOR = "processor", _("Chuyên viên xử lý")
     LEADER = "leader", _("Lãnh đạo phê duyệt")
-    DISTRICT_ADMIN = "district_admin", _("Quản trị cấp quận/huyện")
+    # The value is historical (data and migrations use it); the role works at any level: a
+    # city department or a commune configures the procedures of the units below it.
+    DISTRICT_ADMIN = "district_admin", _("Quản trị cấu hình thủ tục")
 
 
 # Roles whose scope covers the unit's whole subtree rather than the unit alone.

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from .exceptions import DossierError
 
 _SAMPLE = {"text": "Nguyễn Văn Bình", "date": "2026-11-01", "national-id": "048095001234",
-           "phone": "0905000001", "textarea": "Đà Nẵng", "address": "Phường Khuê Trung",
+           "phone": "0905000001", "textarea": "Đà Nẵng", "address": "Phường Hải Châu",
            "number": "1", "email": "congdan@example.vn", "checkbox": True}
 
 
@@ -18,13 +18,13 @@ _REALISTIC = {
         "child_date_of_birth": "2026-11-10",
         "child_place_of_birth": "Bệnh viện Phụ sản – Nhi Đà Nẵng",
         "child_ethnicity": "kinh", "child_nationality": "viet_nam",
-        "child_hometown": "Hòa Vang, Đà Nẵng",
+        "child_hometown": "Xã Hòa Vang, thành phố Đà Nẵng",
         "mother_full_name": "Trần Thị Hoa", "mother_date_of_birth": "1997-03-14",
         "mother_ethnicity": "kinh", "mother_national_id": "048197004521",
-        "mother_residence": "45 Trần Thủ Độ, phường Khuê Trung, quận Cẩm Lệ, Đà Nẵng",
+        "mother_residence": "45 Lê Lợi, phường Hải Châu, thành phố Đà Nẵng",
         "father_full_name": "Nguyễn Văn An", "father_date_of_birth": "1995-06-02",
         "father_ethnicity": "kinh", "father_national_id": "048095001234",
-        "father_residence": "45 Trần Thủ Độ, phường Khuê Trung, quận Cẩm Lệ, Đà Nẵng",
+        "father_residence": "45 Lê Lợi, phường Hải Châu, thành phố Đà Nẵng",
         "parents_married": True, "requester_relationship": "cha",
         "requester_full_name": "Nguyễn Văn An", "requester_national_id": "048095001234",
         "requester_phone": "+84905000001", "register_permanent_residence": True,
@@ -33,7 +33,7 @@ _REALISTIC = {
     "1.004873": {
         "full_name": "Nguyễn Văn An", "date_of_birth": "1995-06-02", "sex": "nam",
         "ethnicity": "kinh", "national_id": "048095001234",
-        "residence": "45 Trần Thủ Độ, phường Khuê Trung, quận Cẩm Lệ, Đà Nẵng",
+        "residence": "45 Lê Lợi, phường Hải Châu, thành phố Đà Nẵng",
         "marital_status": "chua_dang_ky_ket_hon", "purpose": "giao_dich_dan_su",
         "requester_phone": "+84905000001",
     },

@@ -7,12 +7,14 @@ below it" — the scope of a district admin or of a statistics query — is one 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .constants import UnitKind
+from .constants import DivisionType, UnitKind
 
 
 class UnitQuerySet(models.QuerySet):
@@ -31,9 +33,18 @@ class UnitQuerySet(models.QuerySet):
 
 
 class Unit(models.Model):
+    # The one-stop agency code (QCVN 102:2016 ``LLL.LL.LL.Xnn``): dossier codes start with it.
     code = models.CharField(_("mã đơn vị"), max_length=32, unique=True)
+    # The national list's code (province "48", commune "20242"), blank for units the list does
+    # not know (departments, a deployment's own desks). What a package reload matches on.
+    official_code = models.CharField(
+        _("mã hành chính"), max_length=16, blank=True, db_index=True,
+        help_text=_("Mã trong danh mục đơn vị hành chính Việt Nam (ví dụ 48, 20242)."),
+    )
     name = models.CharField(_("tên"), max_length=200)
     kind = models.CharField(_("cấp"), max_length=16, choices=UnitKind.choices)
+    division_type = models.CharField(_("loại đơn vị"), max_length=16, blank=True,
+                                     choices=DivisionType.choices)
     parent = models.ForeignKey(
         "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="children",
@@ -54,6 +65,11 @@ class Unit(models.Model):
         verbose_name = _("đơn vị hành chính")
         verbose_name_plural = _("đơn vị hành chính")
         ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["official_code"],
+                                    condition=~models.Q(official_code=""),
+                                    name="unique_unit_official_code"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -95,3 +111,46 @@ class Unit(models.Model):
     @property
     def full_name(self) -> str:
         return ", ".join(unit.name for unit in reversed(list(self.ancestors(include_self=True))))
+
+
+class Reorganisation(models.Model):
+    """One applied reorganisation (a merger resolution): the mapping as given, who applied it
+    and when. Its ``UnitSuccession`` rows say which unit took over which."""
+
+    reference = models.CharField(_("căn cứ"), max_length=300, blank=True,
+                                 help_text=_("Ví dụ: số nghị quyết sắp xếp đơn vị hành chính."))
+    effective_date = models.DateField(_("ngày có hiệu lực"))
+    mapping = models.JSONField(_("bảng sắp xếp"), default=dict)
+    summary = models.JSONField(_("kết quả chuyển giao"), default=dict)
+    applied_at = models.DateTimeField(_("áp dụng lúc"), default=timezone.now)
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("người áp dụng"))
+
+    class Meta:
+        verbose_name = _("sắp xếp đơn vị hành chính")
+        verbose_name_plural = _("sắp xếp đơn vị hành chính")
+        ordering = ["-applied_at"]
+
+    def __str__(self) -> str:
+        return self.reference or f"{self.effective_date:%d/%m/%Y}"
+
+
+class UnitSuccession(models.Model):
+    """``predecessor`` stopped on ``effective_date``; ``successor`` took over its dossiers,
+    staff, procedures, pickups and statistics. A unit is succeeded once (it is inactive after)."""
+
+    reorganisation = models.ForeignKey(Reorganisation, on_delete=models.PROTECT,
+                                       related_name="successions")
+    predecessor = models.OneToOneField(Unit, on_delete=models.PROTECT, related_name="succession",
+                                       verbose_name=_("đơn vị cũ"))
+    successor = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="predecessors",
+                                  verbose_name=_("đơn vị kế thừa"))
+    effective_date = models.DateField(_("ngày có hiệu lực"))
+
+    class Meta:
+        verbose_name = _("kế thừa đơn vị")
+        verbose_name_plural = _("kế thừa đơn vị")
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"

@@ -67,11 +67,10 @@ def stage_catalogue(start: float) -> None:
     from procedures.models import Procedure
     from procedures.services import procedure_import
     from units.models import Unit
-    from units.services import units_load
+    from units.services import units_load_from_package
 
-    rows = json.loads((ROOT / "units/demo/da_nang.json").read_text(encoding="utf-8"))
-    if Unit.objects.filter(code__in=[r["code"] for r in rows]).count() < len(rows):
-        units_load(rows=rows)
+    if Unit.objects.filter(parent__official_code="48").count() < 94:
+        units_load_from_package(province_code=48, agency_code="000.00.00.H17")
     files = sorted((ROOT / "procedures/demo").glob("*.json"))
     for path in files:
         document = json.loads(path.read_text(encoding="utf-8"))
@@ -116,9 +115,8 @@ def stage_citizens(total: int, start: float, batch: int = 10_000) -> None:
 def ward_units():
     from units.models import Unit
 
-    rows = json.loads((ROOT / "units/demo/da_nang.json").read_text(encoding="utf-8"))
-    codes = [r["code"] for r in rows if r["kind"] == "ward"]
-    return list(Unit.objects.filter(code__in=codes).order_by("code"))
+    return list(Unit.objects.filter(parent__official_code="48", kind="ward",
+                                    is_active=True).order_by("code"))
 
 
 def stage_staff(start: float) -> None:
@@ -202,7 +200,7 @@ def filing_payloads() -> list[dict]:
     from procedures.models import Procedure
 
     sample = {"text": "Nguyễn Văn Bình", "date": "2026-11-01", "national-id": "048095001234",
-              "phone": "0905000001", "textarea": "Đà Nẵng", "address": "Phường Khuê Trung",
+              "phone": "0905000001", "textarea": "Đà Nẵng", "address": "Phường Hải Châu",
               "number": "1", "email": "congdan@example.vn", "checkbox": True}
     out = []
     for procedure in Procedure.objects.published().filter(receiving_unit_kind="ward"):

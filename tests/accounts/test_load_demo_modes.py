@@ -46,10 +46,10 @@ def test_production_mode_with_the_flag_uses_random_secrets_printed_once(settings
     device = TOTPDevice.objects.get(user=admin)
     assert device.key != _derived_totp("admin")
     assert secret == b32encode(bytes.fromhex(device.key)).decode().rstrip("=")
-    for username in ("motcua.khuetrung", "cd_demo_congdan"):
+    for username in ("motcua.haichau", "cd_demo_congdan"):
         assert not User.objects.get(username=username).check_password(DOCUMENTED)
     others = {TOTPDevice.objects.get(user__username=name).key
-              for name in ("motcua.khuetrung", "lanhdao.khuetrung", "admin")}
+              for name in ("motcua.haichau", "lanhdao.haichau", "admin")}
     assert len(others) == 3
 
     again = load(allow_production=True)  # idempotent: nothing new to show, nothing changed

@@ -1,5 +1,9 @@
 """Loads the demo city: units, the procedure catalogue and demo users. Safe to run repeatedly.
 
+The city is today's Đà Nẵng (since 1 July 2025: the city and its 94 phường, xã and đặc khu),
+loaded from the national list in the ``vietnam-provinces`` package; a few demo contacts fill
+addresses that are still blank, so an admin's edits are never overwritten.
+
 In dev (DEBUG) every demo account gets the documented password and a TOTP secret derived from
 its username, so a tester can sign in from the README. Those are public knowledge: in
 production mode (DJANGO_DEBUG=0) the command refuses to run unless ``--allow-production`` is
@@ -20,10 +24,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from procedures.services import procedure_import
-from units.services import units_load
+from units.services import units_fill_contacts, units_load_from_package
 
 DEMO_PASSWORD_ENV = "DEMO_PASSWORD"  # noqa: S105
 DEFAULT_DEMO_PASSWORD = "DemoPortal@2026"  # noqa: S105
+DEMO_PROVINCE = 48  # Thành phố Đà Nẵng in the national list
+DEMO_AGENCY_CODE = "000.00.00.H17"  # its one-stop code here (data: an admin may change it)
+DEMO_WARD = "20242"  # Phường Hải Châu: the demo desk's staff
+DEMO_ADMIN_WARD = "20260"  # Phường Cẩm Lệ: the commune-level configuring admin
 
 
 class Command(BaseCommand):
@@ -46,12 +54,18 @@ class Command(BaseCommand):
             )
         base = Path(settings.BASE_DIR)
         with transaction.atomic():
-            rows = json.loads((base / "units/demo/da_nang.json").read_text(encoding="utf-8"))
-            count = units_load(rows=rows)
-            self.stdout.write(f"Đơn vị hành chính: {count}")
+            loaded = units_load_from_package(province_code=DEMO_PROVINCE,
+                                             agency_code=DEMO_AGENCY_CODE)
+            units_fill_contacts(contacts=json.loads(
+                (base / "units/demo/da_nang_contacts.json").read_text(encoding="utf-8")))
+            self.stdout.write(f"Đơn vị hành chính: {loaded.province.name} và "
+                              f"{loaded.communes} đơn vị cấp xã")
             files = sorted((base / "procedures/demo").glob("*.json"))
             for path in files:
-                procedure_import(document=json.loads(path.read_text(encoding="utf-8")))
+                # New demo procedures belong to the city: its configuring admin sets them up
+                # for every commune.
+                procedure_import(document=json.loads(path.read_text(encoding="utf-8")),
+                                 owner_unit=loaded.province)
             self.stdout.write(f"Thủ tục hành chính: {len(files)}")
             credentials = self.demo_users()
             self.demo_dossiers()
@@ -59,7 +73,7 @@ class Command(BaseCommand):
         if self.production:
             self.stdout.write("  Mật khẩu và khóa TOTP chỉ hiện một lần, ở đây: hãy lưu lại.")
         for role, username, password in credentials:
-            self.stdout.write(f"  {role:<28} {username:<16} {password}")
+            self.stdout.write(f"  {role:<30} {username:<18} {password}")
 
     def demo_users(self):
         """One demo account per role, idempotent. Staff get a confirmed TOTP device with a
@@ -79,9 +93,8 @@ class Command(BaseCommand):
         unchanged = "(không đổi)"
         User = get_user_model()
 
-        def unit_named(name, kind):
-            return (Unit.objects.filter(name=name).first()
-                    or Unit.objects.filter(kind=kind).order_by("path").first())
+        def unit_coded(official_code):
+            return Unit.objects.filter(official_code=official_code).first()
 
         def account(username, **fields):
             """The account and the password to print for it."""
@@ -111,8 +124,9 @@ class Command(BaseCommand):
                 )
             return b32encode(bytes.fromhex(key)).decode().rstrip("=")
 
-        ward = unit_named("Phường Khuê Trung", "ward")
-        district = unit_named("Quận Cẩm Lệ", "district")
+        ward = unit_coded(DEMO_WARD)
+        city = unit_coded(f"{DEMO_PROVINCE:02d}")
+        admin_ward = unit_coded(DEMO_ADMIN_WARD)
         now = timezone.now()
         citizen, citizen_password = account(
             "cd_demo_congdan", full_name="Nguyễn Văn An", phone="+84905000001",
@@ -122,15 +136,19 @@ class Command(BaseCommand):
             defaults={"national_id": "048095001234", "date_of_birth": datetime.date(1995, 5, 15)},
         )
         rows = [("Công dân (CCCD hoặc SĐT)", "048095001234 / 0905000001", citizen_password)]
+        # The configuring admin role works at any level: one at the city (a department
+        # configuring procedures for every commune), one at a commune.
         staff = [
-            ("Cán bộ một cửa – Khuê Trung", "motcua.khuetrung", "Trần Thị Bình",
+            ("Cán bộ một cửa – Hải Châu", "motcua.haichau", "Trần Thị Bình",
              StaffRole.CLERK, ward),
-            ("Chuyên viên xử lý", "chuyenvien.khuetrung", "Lê Văn Cường",
+            ("Chuyên viên xử lý", "chuyenvien.haichau", "Lê Văn Cường",
              StaffRole.PROCESSOR, ward),
-            ("Lãnh đạo phê duyệt", "lanhdao.khuetrung", "Phạm Thị Dung",
+            ("Lãnh đạo phê duyệt", "lanhdao.haichau", "Phạm Thị Dung",
              StaffRole.LEADER, ward),
-            ("Quản trị quận Cẩm Lệ", "quantri.camle", "Hoàng Văn Em",
-             StaffRole.DISTRICT_ADMIN, district),
+            ("Quản trị cấu hình – thành phố", "quantri.thanhpho", "Hoàng Văn Em",
+             StaffRole.DISTRICT_ADMIN, city),
+            ("Quản trị cấu hình – P. Cẩm Lệ", "quantri.camle", "Võ Thị Giang",
+             StaffRole.DISTRICT_ADMIN, admin_ward),
         ]
         for label, username, full_name, role, unit in staff:
             user, user_password = account(username, full_name=full_name,
@@ -156,8 +174,8 @@ class Command(BaseCommand):
         from units.models import Unit
 
         citizen = User.objects.filter(username="cd_demo_congdan").first()
-        clerk = User.objects.filter(username="motcua.khuetrung").first()
-        ward = Unit.objects.filter(name="Phường Khuê Trung").first()
+        clerk = User.objects.filter(username="motcua.haichau").first()
+        ward = Unit.objects.filter(official_code=DEMO_WARD).first()
         if citizen and ward:
             codes = demo_dossiers(citizen=citizen, clerk=clerk, ward=ward)
             self.stdout.write(f"Hồ sơ demo: {', '.join(codes) or 'đã có'}")
