@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dossiers.access import citizen_required, may_read_dossier_file, staff_required
 from dossiers.exceptions import DossierError
+from dossiers.forms import normalize_dossier_code
 from dossiers.models import Dossier
 from dossiers.selectors import citizen_dossier, dossier_by_ref, staff_dossier
 from dossiers.services import personal_data_access_record
@@ -215,7 +216,7 @@ def counter_find(request: HttpRequest) -> HttpResponse:
     """The result counter: type the dossier code or scan the QR of the pickup slip."""
     query = request.GET.get("q", "")
     if query:
-        code = workflow.code_from_scan(query)
+        code = normalize_dossier_code(workflow.code_from_scan(query))
         dossier = staff_dossier(request.user, code)
         if dossier is not None:
             return redirect("delivery_staff:counter", ref=dossier.ref)
