@@ -28,6 +28,7 @@ from .forms import (
     PasswordResetStartForm,
     ProfileForm,
     RegistrationForm,
+    vietnamese_password_errors,
 )
 from .masking import mask_phone
 from .selectors import delivery_addresses_of
@@ -80,7 +81,7 @@ def register(request):
         except CitizenError as exc:
             _add_citizen_error(form, exc)
         except ValidationError as exc:
-            form.add_error("password1", exc)
+            form.add_error("password1", vietnamese_password_errors(exc))
         else:
             request.session[REGISTRATION_SESSION_KEY] = {"user": user_id,
                                                          "phone": data["phone"],
@@ -276,7 +277,7 @@ def password_reset_confirm(request):
         except InvalidCode as exc:
             form.add_error("code", exc.message)
         except ValidationError as exc:
-            form.add_error("password1", exc)
+            form.add_error("password1", vietnamese_password_errors(exc))
         else:
             request.session.pop(RESET_SESSION_KEY, None)
             messages.success(request, _("Đã đặt lại mật khẩu. Vui lòng đăng nhập."))
