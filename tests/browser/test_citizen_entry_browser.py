@@ -52,8 +52,9 @@ def fully_on_screen(page, locator):
 def test_header_at_360px_shows_sign_in_and_registration(live_server, phone_page):
     phone_page.goto(f"{live_server.url}/")
     no_sideways_scroll(phone_page)
-    fully_on_screen(phone_page, phone_page.locator("#nav-login"))
-    fully_on_screen(phone_page, phone_page.locator("#nav-register"))
+    header = phone_page.locator(".site-header")
+    fully_on_screen(phone_page, header.get_by_role("link", name="Đăng nhập", exact=True))
+    fully_on_screen(phone_page, header.get_by_role("link", name="Đăng ký", exact=True))
     for link in phone_page.locator(".main-nav a").all():
         fully_on_screen(phone_page, link)
     # Nothing in the header scrolls sideways on its own either.
@@ -96,10 +97,10 @@ def test_login_register_verify_lands_on_the_filing_form(live_server, phone_page,
 def test_procedure_documents_table_fits_360px(live_server, phone_page, birth_registration):
     phone_page.goto(f"{live_server.url}/thu-tuc/1.001193/")
     no_sideways_scroll(phone_page)
-    table = phone_page.locator("#thanh-phan-ho-so")
+    table = phone_page.locator("section:has(h2:text('Thành phần hồ sơ')) table")
     table.scroll_into_view_if_needed()
     box = table.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 360
-    name_cell = table.locator("td.cell-main").first
+    name_cell = table.locator("tbody tr").first.locator("td").nth(1)
     assert name_cell.bounding_box()["width"] >= 250, "document names squeezed"
     shot(phone_page, "procedure-documents-360")
