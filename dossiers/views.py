@@ -43,7 +43,6 @@ from .services import (
     dossier_withdraw,
     missing_documents,
 )
-from .status import citizen_status
 
 
 def _initial(dossier: Dossier | None, user) -> dict:
@@ -257,18 +256,7 @@ def track(request):
                                 status=429)
         dossier = public_track(form.cleaned_data["code"])
     return render(request, "dossiers/track.html", {
-        "form": form, "dossier": dossier, "searched": form.is_valid(),
-        "status_label": _track_status_label(dossier)})
-
-
-def _track_status_label(found) -> str:
-    if found is None:
-        return ""
-    if found.state != DossierState.SUBMITTED:
-        return found.state_label
-    # Only a submitted dossier can be waiting for its fee: one more query, for those only.
-    dossier = Dossier.objects.select_related("procedure_version").filter(code=found.code).first()
-    return citizen_status(dossier).label if dossier else found.state_label
+        "form": form, "dossier": dossier, "searched": form.is_valid()})
 
 
 def board(request, unit_code: str):

@@ -71,7 +71,8 @@ def test_login_register_verify_lands_on_the_filing_form(live_server, phone_page,
     page.goto(f"{live_server.url}/thu-tuc/1.001193/")
     page.get_by_role("link", name="Nộp hồ sơ trực tuyến").first.click()
     page.wait_for_url(re.compile(r".*/tai-khoan/dang-nhap/\?next=.+"))
-    assert "Vui lòng đăng nhập để nộp hồ sơ trực tuyến" in page.locator("#login-reason").inner_text()
+    reason = page.locator("#login-reason").inner_text()
+    assert "Vui lòng đăng nhập để nộp hồ sơ trực tuyến" in reason
     no_sideways_scroll(page)
     shot(page, "login-with-reason-360")
     page.locator("#register-link").click()

@@ -47,8 +47,6 @@ def test_waiting_for_payment_then_back_to_the_dossier_with_the_receipt(
     detail = client.get(f"/ho-so/{dossier.code}/").content.decode()
     assert '<dd id="trang-thai">Chờ thanh toán lệ phí' in detail
     assert "Đã nộp, chờ tiếp nhận" not in detail
-    tracked = client.get("/ho-so/tra-cuu/", {"code": dossier.code}).content.decode()
-    assert '<dd id="trang-thai">Chờ thanh toán lệ phí</dd>' in tracked
     assert national_status(dossier) == 6
 
     response = client.post(f"/thanh-toan/ho-so/{dossier.code}/")
