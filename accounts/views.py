@@ -12,7 +12,6 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -23,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .exceptions import AccountError, InvalidOTP
 from .forms import OTPTokenForm, SignInForm
 from .qr import base32_secret, qr_svg
+from .redirects import is_filing_url, safe_next, with_next
 from .selectors import has_otp_device, is_staff_member
 from .services import (
     otp_backup_codes_regenerate,
@@ -37,12 +37,7 @@ ENROLMENT_SESSION_KEY = "accounts_enrolment_device"
 
 
 def _safe_next(request) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return ""
+    return safe_next(request)
 
 
 def _next_url(request, default: str = "") -> str:
@@ -53,7 +48,8 @@ def _after_sign_in_url(request, user) -> str:
     if is_staff_member(user):
         return _next_url(request, reverse("staff:dashboard"))
     if user.phone and user.phone_verified_at is None:
-        return reverse("citizens:verify")
+        # Verification comes first, then the page the citizen was heading for.
+        return with_next(reverse("citizens:verify"), _safe_next(request))
     return _next_url(request, reverse("citizens:profile"))
 
 
@@ -70,7 +66,11 @@ def login(request):
         # The guard middleware intercepts the next page for staff or enrolled citizens
         # and asks for the second factor first.
         return redirect(_after_sign_in_url(request, user))
-    return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
+    next_url = _safe_next(request)
+    return render(request, "accounts/login.html", {
+        "form": form, "next": next_url, "filing": is_filing_url(next_url),
+        "register_url": with_next(reverse("citizens:register"), next_url),
+    })
 
 
 @require_POST

@@ -15,6 +15,32 @@ from units.models import Unit
 from .constants import VerificationChannel
 from .selectors import ward_choices
 
+# Django's Vietnamese catalogue lacks some password messages ("This password is too short"
+# stays English): our own text per validator code, in the words of the rules shown up front.
+PASSWORD_MESSAGES = {
+    "password_too_short": _("Mật khẩu quá ngắn: cần ít nhất %(min_length)d ký tự."),
+    "password_too_similar": _("Mật khẩu quá giống với họ tên hoặc thư điện tử của bạn."),
+    "password_too_common": _("Mật khẩu này quá phổ biến, dễ bị đoán."),
+    "password_entirely_numeric": _("Mật khẩu không được chỉ gồm chữ số."),
+}
+# The rules of settings.AUTH_PASSWORD_VALIDATORS, shown under the field before typing.
+PASSWORD_RULES = _("Ít nhất 8 ký tự, không chỉ gồm chữ số, không quá giống họ tên hoặc thư "
+                   "điện tử, không phải mật khẩu phổ biến (như 12345678).")
+
+
+def vietnamese_password_errors(exc: ValidationError) -> list[str]:
+    """The messages of a password ValidationError, in Vietnamese whatever Django's catalogue
+    has (a validator we do not know keeps its own message)."""
+    messages = []
+    for error in exc.error_list:
+        template = PASSWORD_MESSAGES.get(error.code or "")
+        if template is None:
+            messages.extend(error.messages)
+        else:
+            messages.append(str(template) % (error.params or {}) if "%(" in str(template)
+                            else str(template))
+    return messages
+
 
 class _PasswordPairMixin:
     def _clean_password_pair(self, cleaned, user: User | None = None):
@@ -25,28 +51,60 @@ class _PasswordPairMixin:
             try:
                 validate_password(p1, user)
             except ValidationError as exc:
-                self.add_error("password1", exc)
+                self.add_error("password1", vietnamese_password_errors(exc))
+
+
+class NationalIdField(forms.CharField):
+    """A CCCD as people type it: "048 095 001 234" or with dots. The separators are removed
+    before any length check, and the input accepts them (maxlength 20, not 12), so the number
+    is never cut short in the browser and then reported as 11 digits."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return "".join(ch for ch in value if ch not in " .-\u00a0\t") if value else value
+
+
+DATE_HELP = _("Ngày/tháng/năm, ví dụ: 15/05/1995.")
+
+
+def vietnamese_date_field(label) -> forms.DateField:
+    """A date typed day first (dd/mm/yyyy) in a text box: a native date picker shows the
+    browser's locale, mm/dd/yyyy on most phones set to English."""
+    return forms.DateField(
+        label=label, help_text=DATE_HELP,
+        input_formats=["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"],
+        error_messages={"invalid": _("Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm, "
+                                     "ví dụ 15/05/1995.")},
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={
+            "placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "bday"}),
+    )
 
 
 class RegistrationForm(_PasswordPairMixin, forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150,
                                 widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    national_id = forms.CharField(
-        label=_("Số CCCD (số định danh cá nhân)"), max_length=12, min_length=12,
+    national_id = NationalIdField(
+        label=_("Số CCCD (số định danh cá nhân)"),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         help_text=_("Gồm 12 chữ số in trên thẻ căn cước."),
     )
-    date_of_birth = forms.DateField(label=_("Ngày sinh"),
-                                    widget=forms.DateInput(attrs={"type": "date"}))
+    date_of_birth = vietnamese_date_field(_("Ngày sinh"))
     phone = forms.CharField(label=_("Số điện thoại di động"), max_length=20,
                             widget=forms.TextInput(attrs={"inputmode": "tel",
                                                           "autocomplete": "tel"}),
                             help_text=_("Ví dụ: 0905 123 456. Mã xác minh sẽ được gửi tới số này."))
     email = forms.EmailField(label=_("Thư điện tử (không bắt buộc)"), required=False)
-    password1 = forms.CharField(label=_("Mật khẩu"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label=_("Nhập lại mật khẩu"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    # render_value: an error elsewhere on the form (a CCCD typo) must not wipe the passwords.
+    password1 = forms.CharField(
+        label=_("Mật khẩu"), strip=False, help_text=PASSWORD_RULES,
+        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(
+        label=_("Nhập lại mật khẩu"), strip=False,
+        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}))
 
     def clean_phone(self):
         return normalize_vn_phone(self.cleaned_data["phone"])
@@ -113,7 +171,7 @@ class PasswordResetStartForm(forms.Form):
 
 
 class PasswordResetCompleteForm(_PasswordPairMixin, CodeForm):
-    password1 = forms.CharField(label=_("Mật khẩu mới"), strip=False,
+    password1 = forms.CharField(label=_("Mật khẩu mới"), strip=False, help_text=PASSWORD_RULES,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     password2 = forms.CharField(label=_("Nhập lại mật khẩu mới"), strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))

@@ -9,12 +9,14 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from accounts.redirects import is_filing_url, safe_next, with_next
 from portal.clientip import client_address
 
 from .constants import VerificationChannel, VerificationPurpose
@@ -26,6 +28,7 @@ from .forms import (
     PasswordResetStartForm,
     ProfileForm,
     RegistrationForm,
+    vietnamese_password_errors,
 )
 from .masking import mask_phone
 from .selectors import delivery_addresses_of
@@ -61,8 +64,9 @@ def _add_citizen_error(form, exc: CitizenError) -> None:
 def register(request):
     """The same next step whether or not the CCCD or phone already has an account: the page
     never says which (the existing account's owner is told instead, by SMS or e-mail)."""
+    next_url = safe_next(request)
     if request.user.is_authenticated:
-        return redirect("citizens:profile")
+        return redirect(next_url or "citizens:profile")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -77,12 +81,16 @@ def register(request):
         except CitizenError as exc:
             _add_citizen_error(form, exc)
         except ValidationError as exc:
-            form.add_error("password1", exc)
+            form.add_error("password1", vietnamese_password_errors(exc))
         else:
             request.session[REGISTRATION_SESSION_KEY] = {"user": user_id,
-                                                         "phone": data["phone"]}
+                                                         "phone": data["phone"],
+                                                         "next": next_url}
             return redirect("citizens:register_confirm")
-    return render(request, "citizens/register.html", {"form": form})
+    return render(request, "citizens/register.html", {
+        "form": form, "next": next_url, "filing": is_filing_url(next_url),
+        "login_url": with_next(reverse("accounts:login"), next_url),
+    })
 
 
 @sensitive_post_parameters("code")
@@ -120,7 +128,9 @@ def register_confirm(request):
                 auth_login(request, user, backend="accounts.backends.IdentifierBackend")
                 messages.success(request, _("Đăng ký thành công. Số điện thoại đã được "
                                             "xác minh."))
-                return redirect("citizens:profile")
+                # Checked again: the session value was checked when stored, but cheap to redo.
+                next_url = safe_next(request, pending.get("next") or "")
+                return redirect(next_url or "citizens:profile")
     return render(request, "citizens/register_confirm.html", {
         "form": form, "phone": mask_phone(pending["phone"]),
     })
@@ -146,7 +156,7 @@ def verify(request):
                 messages.error(request, exc.message)
             else:
                 messages.success(request, _("Đã gửi mã xác thực mới."))
-            return redirect(f"{request.path}?kenh={channel}")
+            return redirect(with_next(f"{request.path}?kenh={channel}", safe_next(request)))
         form = CodeForm(request.POST)
         if form.is_valid():
             try:
@@ -156,9 +166,10 @@ def verify(request):
                 form.add_error("code", exc.message)
             else:
                 messages.success(request, _("Xác minh thành công."))
-                return redirect("citizens:profile")
+                return redirect(safe_next(request) or "citizens:profile")
     return render(request, "citizens/verify.html", {
         "form": form, "channel": channel, "channels": VerificationChannel,
+        "next": safe_next(request),
     })
 
 
@@ -266,7 +277,7 @@ def password_reset_confirm(request):
         except InvalidCode as exc:
             form.add_error("code", exc.message)
         except ValidationError as exc:
-            form.add_error("password1", exc)
+            form.add_error("password1", vietnamese_password_errors(exc))
         else:
             request.session.pop(RESET_SESSION_KEY, None)
             messages.success(request, _("Đã đặt lại mật khẩu. Vui lòng đăng nhập."))

@@ -45,7 +45,8 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def dossier_payment_start(*, dossier: Dossier, client_ip: str = "127.0.0.1") -> str:
+def dossier_payment_start(*, dossier: Dossier, client_ip: str = "127.0.0.1",
+                          return_url: str = "") -> str:
     """Opens the payment of the dossier's outstanding fee, or reuses the one already open;
     returns the gateway URL. The amount is computed from the procedure version, never taken
     from the browser. The dossier row lock makes two clicks wait for each other; the fee's
@@ -58,6 +59,7 @@ def dossier_payment_start(*, dossier: Dossier, client_ip: str = "127.0.0.1") -> 
     _payment, url = payment_create(
         dossier_id=dossier.pk, amount=amount, fee=DOSSIER_FEE,
         description=f"Le phi ho so {dossier.code}", client_ip=client_ip,
+        return_url=return_url or None,
     )
     return url
 

@@ -16,6 +16,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -24,9 +25,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dossiers.access import citizen_required, may_read_dossier_file, staff_required
 from dossiers.exceptions import DossierError
+from dossiers.forms import normalize_dossier_code
 from dossiers.models import Dossier
 from dossiers.selectors import citizen_dossier, dossier_by_ref, staff_dossier
 from dossiers.services import personal_data_access_record
+from portal.baseurl import public_base_url
 from portal.clientip import client_address
 from portal.files import private_file_response
 from portal.tasks import enqueue
@@ -75,7 +78,7 @@ def sandbox_pay(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(
         return_url, allowed_hosts={urlsplit(return_url).netloc}, require_https=False
     ):
-        return_url = settings.PORTAL_BASE_URL.rstrip("/") + "/"
+        return_url = public_base_url(request) + "/"
     separator = "&" if "?" in return_url else "?"
     return HttpResponseRedirect(f"{return_url}{separator}{urlencode(result)}")
 
@@ -86,8 +89,18 @@ def payment_return(request: HttpRequest) -> HttpResponse:
         payment, result = selectors.payment_from_return(params=request.GET.dict())
     except DeliveryError:
         return render(request, "delivery/payment_return.html", {"invalid": True}, status=400)
+    dossier = receipt = None
+    if payment is not None and request.user.is_authenticated:
+        # Back to the dossier only for its owner: the return URL can be forwarded.
+        dossier = Dossier.objects.filter(pk=payment.dossier_id,
+                                         applicant_id=request.user.pk).first()
+    if dossier is not None and payment.status == "paid":
+        receipt = GeneratedDocument.objects.filter(
+            kind=DocumentKind.PAYMENT_RECEIPT, subject_key=f"payment:{payment.order_ref}",
+        ).order_by("-pk").first()
     return render(request, "delivery/payment_return.html", {
         "payment": payment, "gateway_success": result.success, "cancelled": result.cancelled,
+        "dossier": dossier, "receipt": receipt,
     })
 
 
@@ -141,7 +154,8 @@ def pay_dossier(request: HttpRequest, ref: str) -> HttpResponse:
         raise Http404
     try:
         url = services.dossier_payment_start(
-            dossier=dossier, client_ip=client_address(request) or "127.0.0.1")
+            dossier=dossier, client_ip=client_address(request) or "127.0.0.1",
+            return_url=public_base_url(request) + reverse("delivery:payment-return"))
     except DossierError as exc:
         messages.error(request, exc.message)
         return redirect("dossiers:detail", ref=dossier.ref)
@@ -202,7 +216,7 @@ def counter_find(request: HttpRequest) -> HttpResponse:
     """The result counter: type the dossier code or scan the QR of the pickup slip."""
     query = request.GET.get("q", "")
     if query:
-        code = services.code_from_scan(query)
+        code = normalize_dossier_code(services.code_from_scan(query))
         dossier = staff_dossier(request.user, code)
         if dossier is not None:
             return redirect("delivery_staff:counter", ref=dossier.ref)

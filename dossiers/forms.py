@@ -128,8 +128,27 @@ class SupplementForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
+def normalize_dossier_code(value: str) -> str:
+    """A dossier code as printed (``000.17.22.H56-210531-0001``) from what people type: any
+    case, spaces anywhere (read aloud or copied from an SMS), dashes of any kind."""
+    value = "".join((value or "").split()).upper()
+    return value.replace("–", "-").replace("—", "-")
+
+
+TRACK_CODE_EXAMPLE = "000.17.22.H56-210531-0001"
+
+
 class TrackForm(forms.Form):
-    code = forms.CharField(label=_("Mã hồ sơ"), max_length=64)
+    code = forms.CharField(
+        label=_("Mã hồ sơ"), max_length=80,
+        help_text=_("Mã in trên giấy tiếp nhận hoặc trong tin nhắn, ví dụ: "
+                    "000.17.22.H56-210531-0001. Không phân biệt chữ hoa, chữ thường."),
+        widget=forms.TextInput(attrs={"placeholder": TRACK_CODE_EXAMPLE,
+                                      "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+    def clean_code(self):
+        return normalize_dossier_code(self.cleaned_data["code"])
 
 
 class QueueFilterForm(forms.Form):

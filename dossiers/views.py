@@ -251,7 +251,7 @@ def track(request):
         if _throttled(request):
             return HttpResponse(_("Bạn tra cứu quá nhiều lần, vui lòng thử lại sau ít phút."),
                                 status=429)
-        dossier = public_track(form.cleaned_data["code"].strip())
+        dossier = public_track(form.cleaned_data["code"])
     return render(request, "dossiers/track.html", {
         "form": form, "dossier": dossier, "searched": form.is_valid()})
 

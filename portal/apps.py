@@ -6,6 +6,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Cổng Dịch vụ công"
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)
         from .pagecache import connect_signals
 
         connect_signals()

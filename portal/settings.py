@@ -153,6 +153,8 @@ LOGIN_REDIRECT_URL = "/"
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Day-first date input and short dates for Vietnamese (portal/formats/vi/formats.py).
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -390,7 +392,10 @@ if not DEBUG:
 
 # --- Portal --------------------------------------------------------------------------------
 PORTAL_NAME = env.str("PORTAL_NAME", default="Cổng Dịch vụ công thành phố Đà Nẵng")
-PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# The public address (scheme://host[:port]) for links without a request (SMS, QR codes on
+# slips). Empty in development: pages then use the address in use (portal/baseurl.py);
+# production must set it, and portal/checks.py refuses a malformed one at start-up.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="")
 # Office hours on working days (dossiers/calendar.py WorkingTime): "HH:MM-HH:MM" intervals.
 # An online filing must be received or returned for supplement within
 # ACKNOWLEDGE_WITHIN_WORKING_HOURS of them (NĐ 45/2020).

@@ -306,6 +306,7 @@ class ProcedureAdmin(admin.ModelAdmin):
             "offers_pickup", "offers_postal", "postal_postage", "online_payment",
         )}),
         (_("Thông tin"), {"fields": ("description", "legal_basis", "owner_unit")}),
+        (_("Tìm kiếm"), {"fields": ("keywords",)}),
     )
 
     # A district admin configures the procedures of its own units; the city-wide catalogue

@@ -8,6 +8,8 @@ dossier is filed against; editing a published procedure publishes a new version.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -69,16 +71,29 @@ class Sector(BilingualMixin, models.Model):
         return self.name
 
 
+def search_columns(procedure) -> tuple[str, str]:
+    """(search_name, search_text) of a procedure: folded, punctuation as spaces, each word
+    preceded by a space so that a query word matches the start of a word."""
+    def column(*parts: str) -> str:
+        words = fold(re.sub(r"[,;:()\"'/–-]+", " ", " ".join(p for p in parts if p))).split()
+        return " " + " ".join(words) + " "
+
+    name = column(procedure.name, procedure.name_en)
+    # Not the result document: "Bản sao giấy khai sinh" would make every civil-status
+    # procedure answer "giấy khai sinh"; admins add such names as keywords where they fit.
+    text = column(procedure.code, procedure.name, procedure.name_en, procedure.keywords)
+    return name, text
+
+
 class ProcedureQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=ProcedureStatus.PUBLISHED)
 
     def search(self, query: str):
-        """Accent- and case-insensitive: every folded word of the query must appear."""
-        qs = self
-        for word in fold(query).split():
-            qs = qs.filter(search_text__contains=word)
-        return qs
+        """Accent- and case-insensitive word search, ranked (procedures/search.py)."""
+        from .search import search
+
+        return search(self, query)
 
 
 class Procedure(BilingualMixin, models.Model):
@@ -123,7 +138,14 @@ class Procedure(BilingualMixin, models.Model):
         "units.Unit", verbose_name=_("đơn vị cấu hình"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="configured_procedures",
     )
+    keywords = models.TextField(
+        _("từ khóa tìm kiếm"), blank=True,
+        help_text=_("Cách người dân thường gọi thủ tục này, mỗi dòng một cụm hoặc cách nhau "
+                    "bởi dấu phẩy; ví dụ: giấy khai sinh, làm giấy khai sinh cho con."),
+    )
+    # Folded, each starting with a space (word-prefix matching): see procedures/search.py.
     search_text = models.TextField(editable=False, default="")
+    search_name = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -139,9 +161,9 @@ class Procedure(BilingualMixin, models.Model):
         return f"{self.code} – {self.name}"
 
     def save(self, *args, **kwargs) -> None:
-        self.search_text = fold(" ".join([self.code, self.name, self.name_en]))
+        self.search_name, self.search_text = search_columns(self)
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "search_name"}
         super().save(*args, **kwargs)
 
     @property

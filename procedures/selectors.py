@@ -10,16 +10,16 @@ from .models import Procedure, ProcessingStep
 def procedure_catalogue(
     *, query: str = "", sector: str = "", level: int | None = None, unit_kind: str = ""
 ) -> QuerySet[Procedure]:
-    qs = Procedure.objects.published().select_related("sector")
+    qs = Procedure.objects.published().select_related("sector").order_by("name", "code")
     if query:
-        qs = qs.search(query)
+        qs = qs.search(query)  # ordered by rank, best first
     if sector:
         qs = qs.filter(sector__code=sector)
     if level:
         qs = qs.filter(level=level)
     if unit_kind:
         qs = qs.filter(receiving_unit_kind=unit_kind)
-    return qs.order_by("name", "code")
+    return qs
 
 
 def procedure_detail_queryset() -> QuerySet[Procedure]:

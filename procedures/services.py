@@ -21,6 +21,7 @@ from .models import (
     Sector,
 )
 from .policy import check_sector_import, import_owner_unit, may_change_procedure, may_edit_sectors
+from .search import split_keywords
 
 
 def _lock(procedure: Procedure) -> Procedure:
@@ -161,6 +162,7 @@ def procedure_import(*, document: Any, acting_user=None, owner_unit=None) -> Pro
         "offers_postal": "postal" in methods,
         "postal_postage": document.get("postal_postage", 0),
         "online_payment": document.get("online_payment", False),
+        "keywords": "\n".join(document.get("keywords") or []),
     }
     procedure = Procedure.objects.select_for_update().filter(code=document["code"]).first()
     if procedure is None:
@@ -187,7 +189,10 @@ def procedure_import(*, document: Any, acting_user=None, owner_unit=None) -> Pro
 
 def procedure_export(*, procedure: Procedure) -> dict[str, Any]:
     document = procedure_to_document(procedure)
-    return {"$schema": "procedure-v1.schema.json", **document}
+    # Search keywords travel with the export but are not frozen into published versions:
+    # changing how people find a procedure does not change the procedure.
+    return {"$schema": "procedure-v1.schema.json", **document,
+            "keywords": split_keywords(procedure.keywords)}
 
 
 def errors_from_validation(exc: ProcedureConfigurationError) -> list[dict[str, str]]:

@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.urls import reverse
 
+from portal.baseurl import origin_of
+
 from ..exceptions import InvalidCallback, InvalidSignature
 from .base import GatewayResult, PaymentRequest
 
@@ -107,7 +109,10 @@ class SandboxGateway:
             "vnp_IpAddr": request.client_ip,
             "vnp_CreateDate": format_date(request.created_at),
         })
-        base = settings.PORTAL_BASE_URL.rstrip("/") + reverse("delivery:sandbox-pay")
+        # The hosted page lives on the portal: the configured address, else the origin the
+        # citizen returns to (the address in use), so the browser never changes origin.
+        origin = settings.PORTAL_BASE_URL.rstrip("/") or origin_of(request.return_url)
+        base = origin + reverse("delivery:sandbox-pay")
         return f"{base}?{urlencode(params)}"
 
     def _verify(self, params: dict[str, str]) -> GatewayResult:

@@ -94,3 +94,66 @@ def test_printable_guide_in_plain_language(client, catalogue):
     # Mandatory documents come first on the checklist.
     assert client.get("/thu-tuc/1.000656/huong-dan/").status_code == 404
     assert "Hướng dẫn in được" in client.get("/thu-tuc/1.001193/").content.decode()
+
+
+# --- How people ask (issue 15, item 8) -------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["giấy khai sinh", "làm giấy khai sinh cho con",
+                                   "GIAY KHAI SINH", "khai sinh cho con", "thủ tục khai sinh"])
+def test_everyday_phrasings_find_birth_registration(catalogue, query):
+    assert codes(query) == ["1.001193"]
+
+
+def test_the_catalogue_page_finds_what_people_type(client, catalogue):
+    page = client.get("/thu-tuc/", {"q": "làm giấy khai sinh cho con"}).content.decode()
+    assert "Đăng ký khai sinh" in page and "Tìm thấy 1 thủ tục" in page
+
+
+def test_words_match_the_start_of_words_not_the_middle(catalogue):
+    assert codes("hon") == ["1.000894"]      # "hôn", start of a word
+    assert codes("on") == []                  # inside "hôn", "chính": no match
+
+
+def test_admin_keywords_and_synonyms_are_searched_without_code(admin_client_2fa, catalogue):
+    procedure = Procedure.objects.get(code="1.000894")
+    assert codes("cưới") == []
+    procedure.keywords = "giấy đăng ký kết hôn\ncưới, lấy vợ lấy chồng"
+    procedure.save()
+    assert codes("cưới") == ["1.000894"]
+    assert codes("lay vo") == ["1.000894"]
+
+
+def test_results_are_ranked_more_words_and_name_first(catalogue):
+    make_procedure(code="1.999999", name="Cấp bản sao trích lục hộ tịch",
+                   keywords=["bản sao giấy khai sinh"])
+    birth = Procedure.objects.get(code="1.001193")
+    birth.keywords = "giấy khai sinh"
+    birth.save()
+    ranked = list(Procedure.objects.published().search("giấy khai sinh")
+                  .values_list("code", flat=True))
+    assert ranked == ["1.001193", "1.999999"]  # all words in both; name words rank first
+    ranked = list(Procedure.objects.published().search("khai sinh")
+                  .values_list("code", flat=True))
+    assert ranked == ["1.001193", "1.999999"]  # words in the name rank first
+
+
+def test_keywords_travel_through_import_and_export(db):
+    from procedures.services import procedure_export
+
+    procedure = make_procedure(keywords=["giấy khai sinh", "khai sinh cho con"])
+    assert procedure.keywords == "giấy khai sinh\nkhai sinh cho con"
+    assert procedure_export(procedure=procedure)["keywords"] == ["giấy khai sinh",
+                                                                 "khai sinh cho con"]
+    assert "keywords" not in procedure.versions.get().document
+
+
+def test_the_demo_birth_registration_has_keywords(db):
+    import json
+    from pathlib import Path
+
+    from procedures.services import procedure_import
+
+    path = Path(__file__).resolve().parents[2] / "procedures/demo/1.001193.json"
+    procedure_import(document=json.loads(path.read_text(encoding="utf-8")))
+    assert codes("làm giấy khai sinh cho bé") == ["1.001193"]
