@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .constants import NATIONAL_STATUS, DossierState
+from .constants import NATIONAL_STATUS
 from .models import Dossier
 
 AWAITING_PAYMENT_NATIONAL_STATUS = 6
@@ -24,9 +24,9 @@ class CitizenStatus:
 
 
 def awaiting_payment(dossier: Dossier) -> bool:
-    if dossier.state != DossierState.SUBMITTED:
+    if not dossier.awaits_reception:
         return False
-    from .services import fee_outstanding  # services import models; keep this module light
+    from .selectors import fee_outstanding  # selectors import models; keep this module light
 
     return bool(fee_outstanding(dossier))
 
