@@ -267,9 +267,13 @@ def _save(request, form, procedure, version, dossier, step, *, with_files) -> Do
         changes["place"] = cleaned["noi_tiep_nhan"]
     if "cach_nhan_ket_qua" in scope and "cach_nhan_ket_qua" not in form.errors:
         method = cleaned.get("cach_nhan_ket_qua") or dossier.delivery_method
-        changes["delivery_method"] = method
-        changes["delivery_address"] = (_delivery_address(request, form, dossier)
-                                       if method == DeliveryMethod.POSTAL else None)
+        if method != DeliveryMethod.POSTAL:
+            changes.update(delivery_method=method, delivery_address=None)
+        elif with_files or cleaned.get("dia_chi_nhan") is not None:
+            changes.update(delivery_method=method,
+                           delivery_address=_delivery_address(request, form))
+        # An autosave while an address is being typed leaves delivery as it was: half-typed
+        # addresses must not fill the citizen's address book.
     if "mien_phi" in form.fields and "mien_phi" in scope and "mien_phi" not in form.errors:
         changes["fee_exemption"] = cleaned.get("mien_phi") or ""
     try:
@@ -322,7 +326,7 @@ def _attach_files(request, form, dossier, scope) -> None:
                 form.add_error(name, exc.message)
 
 
-def _delivery_address(request, form, dossier):
+def _delivery_address(request, form):
     """The address chosen from the book, or the one typed in the form (saved to the book);
     None while neither is complete (the draft saves anyway; submit asks for it)."""
     cleaned = getattr(form, "cleaned_data", {})
