@@ -407,6 +407,9 @@ def _context(request, procedure, version, dossier, steps, step, form) -> dict:
                          else reverse("dossiers:autosave_new", args=[procedure.code])),
         "upload_url": reverse("dossiers:upload", args=[dossier.ref]) if dossier else "",
         "saved_at": _clock(dossier.updated_at) if dossier else "",
+        # The page's own address: a post answered with errors stays at it, so the error
+        # summary's links to another step's fields load that step.
+        "here_url": step_url(dossier, step.number) if dossier else "",
     }
 
 

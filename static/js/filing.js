@@ -22,6 +22,9 @@
   var timer = null;
   var dirty = false;
   var saving = false;
+  var submitting = false;
+  var pendingSubmit = false;
+  var pendingSubmitter = null;
 
   function say(text) { if (status) { status.textContent = text; } }
 
@@ -35,7 +38,7 @@
 
   function save() {
     timer = null;
-    if (!dirty || saving || !autosaveUrl) { return; }
+    if (!dirty || saving || submitting || !autosaveUrl) { return; }
     dirty = false;
     saving = true;
     say("Đang lưu…");
@@ -64,7 +67,15 @@
     }).catch(function () {
       dirty = true;
       say("Chưa lưu được tự động. Bấm “Lưu nháp” để lưu.");
-    }).then(function () { saving = false; });
+    }).then(function () {
+      saving = false;
+      if (pendingSubmit) {
+        var submitter = pendingSubmitter;
+        pendingSubmit = false;
+        pendingSubmitter = null;
+        if (form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
+      }
+    });
   }
 
   function changed(event) {
@@ -77,7 +88,24 @@
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
   form.addEventListener("focusout", function () {
-    if (dirty) { if (timer) { clearTimeout(timer); } save(); }
+    // Shortly after leaving a field; a click on a button submits first and cancels this.
+    if (dirty && !submitting) {
+      if (timer) { clearTimeout(timer); }
+      timer = setTimeout(save, 300);
+    }
+  });
+  // A post of the form saves everything: no autosave may run beside it (on a new filing
+  // both would create a draft). One in flight is waited for, then the form is posted to
+  // the draft it created.
+  form.addEventListener("submit", function (event) {
+    if (timer) { clearTimeout(timer); timer = null; }
+    if (saving) {
+      event.preventDefault();
+      pendingSubmit = true;
+      pendingSubmitter = event.submitter || null;
+      return;
+    }
+    submitting = true;
   });
 
   // --- files: stored as soon as they are chosen ------------------------------------------
