@@ -281,9 +281,14 @@ def submit_problems(dossier: Dossier) -> list[Problem]:
     specs = [f for f in version.document.get("fields") or [] if f.get("type") != FieldType.FILE]
     form = build_filing_form_class(specs)(data=dossier.data)
     if not form.is_valid():
+        errors = form.errors.as_data()
         for spec in specs:
-            for message in form.errors.get(spec["key"], []):
-                problems.append(Problem(spec["key"], f"{spec['label']}: {message}"))
+            for error in errors.get(spec["key"], []):
+                if error.code == "required":  # say what to do, naming the question
+                    message = _("Vui lòng điền “%(label)s”.") % {"label": spec["label"]}
+                else:
+                    message = f"{spec['label']}: {' '.join(error.messages)}"
+                problems.append(Problem(spec["key"], message))
     for spec in missing_documents(dossier):
         message = _("Còn thiếu giấy tờ bắt buộc: %(name)s.") % {"name": spec["name"]}
         problems.append(Problem(f"tep__{spec['key']}", message))

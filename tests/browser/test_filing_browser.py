@@ -6,7 +6,6 @@ page scrolls sideways. Screenshots go to bench/results/screens/filing-*.png."""
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from dossiers.models import Dossier
@@ -43,7 +42,7 @@ def _shot(page, name: str, size: str) -> None:
 def test_a_first_time_citizen_files_alone(live_server, browser, tmp_path, django_user_model,
                                           settings, size):
     settings.SMS_BACKEND = "citizens.sms.LocmemSmsBackend"
-    units = make_unit_tree()
+    make_unit_tree()
     procedure = make_procedure()
     citizen = django_user_model.objects.create_user(
         username="cd_steps", password="x", full_name="Võ Thị Hoa", phone="+84905111222")

@@ -77,7 +77,8 @@ def test_autosave_answers_json_with_the_time_and_persists(citizen_client, new_dr
     new_draft.refresh_from_db()
     assert new_draft.data["ho_ten_tre"] == "Nguyễn Bé"
     page = citizen_client.get(_edit(new_draft)).content.decode()
-    assert 'data-autosave-url="%s"' % reverse("dossiers:autosave", args=[new_draft.ref]) in page
+    autosave_url = reverse("dossiers:autosave", args=[new_draft.ref])
+    assert f'data-autosave-url="{autosave_url}"' in page
     assert 'aria-live="polite"' in page and "Đã lưu lúc" in page
 
 
@@ -164,8 +165,8 @@ def test_a_failed_submit_keeps_files_and_delivery_and_lists_every_problem(
 
 def test_files_posted_with_a_step_that_has_errors_are_kept(citizen_client, new_draft):
     response = citizen_client.post(_edit(new_draft, 2), {
-        "buoc": "2", "tep__to-khai": pdf("to-khai.pdf"), "tep__giay-chung-sinh": pdf("x.exe", b"MZ\x90\x00 not a document"),
-        "tiep": "1"})
+        "buoc": "2", "tep__to-khai": pdf("to-khai.pdf"),
+        "tep__giay-chung-sinh": pdf("x.exe", b"MZ\x90\x00 not a document"), "tiep": "1"})
     assert response.status_code == 200
     page = response.content.decode()
     assert "to-khai.pdf" in page and 'name="xoa_tep"' in page  # listed with a remove button
