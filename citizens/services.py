@@ -359,3 +359,20 @@ def delivery_address_delete(*, address: DeliveryAddress) -> None:
         nxt = DeliveryAddress.objects.filter(owner_id=owner_id).order_by("-created_at").first()
         if nxt:
             DeliveryAddress.objects.filter(pk=nxt.pk).update(is_default=True)
+
+
+@transaction.atomic
+def delivery_address_get_or_create(
+    *, owner: User, ward: Unit, street: str, recipient_name: str, recipient_phone: str,
+) -> DeliveryAddress:
+    """The owner's address-book entry for this address, created the first time it is typed
+    (a citizen filing again with the same address does not get a second entry)."""
+    phone = normalize_vn_phone(recipient_phone)
+    same = DeliveryAddress.objects.filter(
+        owner=owner, ward=ward, street__iexact=street.strip(),
+        recipient_name__iexact=recipient_name.strip(), recipient_phone=phone,
+    ).first()
+    if same is not None:
+        return same
+    return delivery_address_create(owner=owner, ward=ward, street=street,
+                                   recipient_name=recipient_name, recipient_phone=phone)

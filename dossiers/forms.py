@@ -12,7 +12,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from procedures.constants import DeliveryMethod, FieldType
-from procedures.forms import build_filing_form_class
+from procedures.forms import PhoneField, build_filing_form_class
+from units.constants import UnitKind
 from units.models import Unit
 
 from .constants import Channel
@@ -49,6 +50,23 @@ def place_choices(kind: str):
     return Unit.objects.active().filter(kind=kind).order_by("name")
 
 
+def commune_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Active communes (phường/xã) grouped by province, from the unit tree, in one query:
+    a province's option group is what the province select shows (static/js/filing.js)."""
+    units = {u.pk: u for u in Unit.objects.active().only("id", "name", "kind", "path")}
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for unit in units.values():
+        if unit.kind != UnitKind.WARD:
+            continue
+        ancestors = [units[int(i)] for i in unit.path.strip("/").split("/")
+                     if i and int(i) in units and int(i) != unit.pk]
+        province = next((a for a in ancestors if a.kind == UnitKind.PROVINCE), None)
+        district = next((a for a in ancestors if a.kind == UnitKind.DISTRICT), None)
+        label = f"{unit.name}, {district.name}" if district else unit.name
+        groups.setdefault(province.name if province else "", []).append((unit.pk, label))
+    return [(name, sorted(items, key=lambda c: c[1])) for name, items in sorted(groups.items())]
+
+
 def filing_form_class(version, *, stored_documents=None, addresses=None):
     """The citizen's form for one procedure version."""
     base = build_filing_form_class(data_fields(version))
@@ -65,9 +83,27 @@ def filing_form_class(version, *, stored_documents=None, addresses=None):
             initial=methods[0], widget=forms.RadioSelect,
             help_text=postage_help(document) if DeliveryMethod.POSTAL in methods else ""),
         "dia_chi_nhan": forms.ModelChoiceField(
-            label=_("Địa chỉ nhận kết quả qua bưu chính"), required=False,
+            label=_("Địa chỉ đã lưu"), required=False,
             queryset=addresses if addresses is not None else Unit.objects.none(),
-            empty_label=_("— Chọn từ sổ địa chỉ —")),
+            empty_label=_("— Nhập địa chỉ mới bên dưới —")),
+        # A new address typed in the form; saved to the address book for next time.
+        "tinh_nhan": forms.ModelChoiceField(
+            label=_("Tỉnh/thành phố"), required=False,
+            queryset=Unit.objects.active().filter(kind=UnitKind.PROVINCE).order_by("name"),
+            empty_label=_("— Chọn tỉnh/thành phố —")),
+        "xa_nhan": forms.TypedChoiceField(
+            label=_("Phường/xã"), required=False, coerce=int, empty_value=None,
+            choices=[("", _("— Chọn phường/xã —")), *commune_choices()]),
+        "so_nha_nhan": forms.CharField(
+            label=_("Số nhà, tên đường, thôn/tổ"), required=False, max_length=255,
+            widget=forms.TextInput(attrs={"autocomplete": "street-address"})),
+        "nguoi_nhan": forms.CharField(
+            label=_("Người nhận"), required=False, max_length=150,
+            widget=forms.TextInput(attrs={"autocomplete": "name"})),
+        "dien_thoai_nhan": PhoneField(
+            label=_("Điện thoại người nhận"), required=False, max_length=20,
+            help_text=_("Nhân viên bưu chính gọi số này khi giao kết quả."),
+            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})),
     }
     exemptions = document.get("fee_exemptions") or []
     if exemptions and any(int(f.get("amount") or 0) > 0 for f in document.get("fees") or []):
@@ -82,8 +118,9 @@ def filing_form_class(version, *, stored_documents=None, addresses=None):
     for spec in document.get("documents") or []:
         attrs[f"tep__{spec['key']}"] = forms.FileField(
             label=escape(spec["name"]), required=False,
-            widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
-            help_text=_("Bắt buộc") if spec.get("mandatory") else _("Không bắt buộc"))
+            widget=forms.ClearableFileInput(attrs={
+                "accept": ".pdf,.jpg,.jpeg,.png", "data-document": spec["key"]}),
+            help_text=_("Tệp PDF, JPEG hoặc PNG."))
         if stored_documents is not None:
             attrs[f"kho__{spec['key']}"] = forms.ModelChoiceField(
                 label=_("hoặc chọn từ kho dữ liệu"), required=False,
@@ -93,7 +130,8 @@ def filing_form_class(version, *, stored_documents=None, addresses=None):
 
 
 NON_DATA_FIELDS = frozenset({
-    "noi_tiep_nhan", "cach_nhan_ket_qua", "dia_chi_nhan", "noi_cu_tru", "ho_ten_nguoi_nop",
+    "noi_tiep_nhan", "cach_nhan_ket_qua", "dia_chi_nhan", "tinh_nhan", "xa_nhan", "so_nha_nhan",
+    "nguoi_nhan", "dien_thoai_nhan", "noi_cu_tru", "ho_ten_nguoi_nop",
     "cccd_nguoi_nop", "dien_thoai", "dia_chi", "kenh", "mien_phi",
 })
 

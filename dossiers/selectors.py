@@ -342,3 +342,11 @@ def fee_paid(dossier: Dossier) -> bool:
 def fee_outstanding(dossier: Dossier) -> int:
     amount = fee_amount(dossier)
     return amount if amount and not fee_paid(dossier) else 0
+
+
+def drafts_of_citizen(user) -> QuerySet[Dossier]:
+    """The citizen's unsent drafts, last changed first, with what the list shows."""
+    return (Dossier.objects.filter(applicant_id=user.pk, state=DossierState.DRAFT)
+            .select_related("procedure").only("uuid", "code", "state", "updated_at",
+                                              "procedure__code", "procedure__name")
+            .order_by("-updated_at"))

@@ -11,24 +11,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from citizens.selectors import delivery_addresses_of
 from portal.clientip import client_address
 from portal.files import private_file_response
 from portal.ratelimit import over_limit
-from procedures.constants import DeliveryMethod
-from procedures.models import Procedure
 from units.models import Unit
 
 from .access import citizen_required, may_read_dossier_file
+from .constants import DossierState
 from .exceptions import DossierError
-from .forms import SupplementForm, TrackForm, filing_form_class, split_cleaned
-from .models import Dossier, DossierAttachment, StoredDocument
+from .filing_views import autosave, delete_draft, edit_draft, file_dossier, upload  # noqa: F401
+from .forms import SupplementForm, TrackForm
+from .models import DossierAttachment, StoredDocument
 from .selectors import (
     citizen_dossier,
-    current_version,
     dossier_by_ref,
     dossier_history,
     dossiers_of_citizen,
+    drafts_of_citizen,
     missing_documents,
     public_track,
     results_board,
@@ -36,120 +35,19 @@ from .selectors import (
 )
 from .services import (
     dossier_attach,
-    dossier_create_draft,
-    dossier_submit,
     dossier_supplement,
-    dossier_update_draft,
     dossier_withdraw,
 )
 
 
-def _initial(dossier: Dossier | None, user) -> dict:
-    if dossier is None:
-        address = delivery_addresses_of(user).first()
-        return {"noi_tiep_nhan": address.ward_id if address else None}
-    initial = dict(dossier.data)
-    initial.update({
-        "noi_tiep_nhan": dossier.receiving_unit_id,
-        "cach_nhan_ket_qua": dossier.delivery_method,
-        "mien_phi": dossier.fee_exemption,
-        "dia_chi_nhan": dossier.delivery_address.get("id"),
-    })
-    return initial
-
-
-@citizen_required
-def file_dossier(request, code: str):
-    procedure = get_object_or_404(Procedure.objects.published(), code=code)
-    try:
-        version = current_version(procedure)
-    except DossierError as exc:
-        raise Http404 from exc
-    return _filing(request, procedure=procedure, version=version, dossier=None)
-
-
-@citizen_required
-def edit_draft(request, ref: str):
-    dossier = citizen_dossier(request.user, ref)
-    if dossier is None:
-        raise Http404
-    if not dossier.is_draft:
-        return redirect("dossiers:detail", ref=dossier.ref)
-    return _filing(request, procedure=dossier.procedure, version=dossier.procedure_version,
-                   dossier=dossier)
-
-
-def _filing(request, *, procedure, version, dossier):
-    user = request.user
-    form_class = filing_form_class(version, stored_documents=stored_documents_of(user),
-                                   addresses=delivery_addresses_of(user))
-    submitting = "nop" in request.POST
-    if request.method == "POST":
-        form = form_class(request.POST, request.FILES)
-        if not submitting:  # a draft may be incomplete
-            for field in form.fields.values():
-                field.required = False
-        if form.is_valid():
-            try:
-                dossier = _save_filing(request, form, procedure, dossier, submitting)
-            except DossierError as exc:
-                messages.error(request, exc.message)
-            else:
-                if submitting:
-                    messages.success(request, _("Đã nộp hồ sơ %(code)s.") % {"code": dossier.code})
-                    return redirect("dossiers:detail", ref=dossier.ref)
-                messages.success(request, _("Đã lưu bản nháp."))
-                return redirect("dossiers:edit", ref=dossier.ref)
-    else:
-        form = form_class(initial=_initial(dossier, user))
-    attachments = {a.document_key: a for a in dossier.attachments.all()} if dossier else {}
-    documents = [{"spec": d, "upload": form[f"tep__{d['key']}"],
-                  "store": form[f"kho__{d['key']}"], "current": attachments.get(d["key"])}
-                 for d in version.document.get("documents") or []]
-    data_names = [f["key"] for f in version.document.get("fields") or []
-                  if f.get("type") != "file"]
-    return render(request, "dossiers/file.html", {
-        "procedure": procedure, "version": version, "dossier": dossier, "form": form,
-        "data_fields": [form[name] for name in data_names], "documents": documents,
-        "exemption_proof": form["tep__mien-phi"] if "tep__mien-phi" in form.fields else None,
-    })
-
-
-def _save_filing(request, form, procedure, dossier, submitting):
-    data, uploads, stored = split_cleaned(form)
-    place = form.cleaned_data.get("noi_tiep_nhan")
-    method = form.cleaned_data.get("cach_nhan_ket_qua") or DeliveryMethod.PICKUP
-    address = form.cleaned_data.get("dia_chi_nhan")
-    exemption = form.cleaned_data.get("mien_phi") or ""
-    with transaction.atomic():
-        if dossier is None:
-            if place is None:
-                from .exceptions import DossierInvalid
-
-                raise DossierInvalid(_("Vui lòng chọn cơ quan tiếp nhận."))
-            dossier = dossier_create_draft(procedure=procedure, applicant=request.user,
-                                           place=place, data=data, delivery_method=method,
-                                           delivery_address=address, fee_exemption=exemption)
-        else:
-            dossier = dossier_update_draft(dossier=dossier, acting_user=request.user, data=data,
-                                           place=place, delivery_method=method,
-                                           delivery_address=address, fee_exemption=exemption)
-        for key, upload in uploads.items():
-            dossier_attach(dossier=dossier, acting_user=request.user, document_key=key,
-                           upload=upload)
-        for key, document in stored.items():
-            if key not in uploads:
-                dossier_attach(dossier=dossier, acting_user=request.user, document_key=key,
-                               stored_document=document)
-        if submitting:
-            dossier = dossier_submit(dossier=dossier, acting_user=request.user)
-    return dossier
-
-
 @citizen_required
 def my_dossiers(request):
-    page = Paginator(dossiers_of_citizen(request.user), 20).get_page(request.GET.get("page"))
-    return render(request, "dossiers/my_list.html", {"page": page})
+    """Drafts first, each with its procedure and last change, to continue or delete; then
+    the filed dossiers."""
+    filed = dossiers_of_citizen(request.user).exclude(state=DossierState.DRAFT)
+    page = Paginator(filed, 20).get_page(request.GET.get("page"))
+    return render(request, "dossiers/my_list.html", {
+        "page": page, "drafts": drafts_of_citizen(request.user)})
 
 
 @citizen_required

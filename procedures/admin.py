@@ -226,6 +226,7 @@ class FormFieldInline(admin.StackedInline):
         "choices",
         ("regex", "min_value", "max_value"),
         ("help_text", "help_text_en"),
+        "section",
     )
 
 

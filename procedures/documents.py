@@ -80,6 +80,8 @@ def procedure_to_document(procedure: Procedure) -> dict[str, Any]:
                 "type": field.field_type, "required": field.required, "choices": field.choices,
                 "regex": field.regex, "min": field.min_value, "max": field.max_value,
                 "help_text": field.help_text, "help_text_en": field.help_text_en,
+                # Only when set, so documents of procedures without sections stay as they were.
+                **({"section": field.section} if field.section else {}),
             }
             for field in procedure.fields.all()
         ],

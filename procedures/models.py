@@ -276,6 +276,11 @@ class FormField(BilingualMixin, models.Model):
     help_text = models.CharField(_("hướng dẫn"), max_length=300, blank=True)
     help_text_en = models.CharField(_("hướng dẫn tiếng Anh"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    section = models.CharField(
+        _("bước (phần) của biểu mẫu"), max_length=100, blank=True,
+        help_text=_("Các trường liền nhau cùng tên phần được hỏi trên một trang, theo thứ tự. "
+                    "Để trống: một trang \"Thông tin\"."),
+    )
 
     class Meta:
         verbose_name = _("trường biểu mẫu")

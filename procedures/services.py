@@ -107,6 +107,7 @@ def _replace_children(procedure: Procedure, document: dict[str, Any]) -> None:
             regex=field.get("regex", ""), min_value=field.get("min", ""),
             max_value=field.get("max", ""), help_text=field.get("help_text", ""),
             help_text_en=field.get("help_text_en", ""),
+            section=field.get("section", ""),
         )
         for i, field in enumerate(document["fields"])
     )

@@ -23,10 +23,13 @@ from .filing import (
     delivery_address_snapshot,
     dossier_attach,
     dossier_create_draft,
+    dossier_delete_draft,
+    dossier_detach,
     dossier_submit,
     dossier_supplement,
     dossier_update_draft,
     dossier_withdraw,
+    submit_problems,
     validate_data,
 )
 from .reception import (
@@ -54,6 +57,8 @@ __all__ = [
     "dossier_approve",
     "dossier_attach",
     "dossier_create_draft",
+    "dossier_delete_draft",
+    "dossier_detach",
     "dossier_file_in_person",
     "dossier_forward",
     "dossier_mark_result_ready",
@@ -71,6 +76,7 @@ __all__ = [
     "dossier_update_draft",
     "dossier_withdraw",
     "personal_data_access_record",
+    "submit_problems",
     "validate_data",
 ]
 

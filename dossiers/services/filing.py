@@ -3,6 +3,7 @@ withdrawing and completing a requested supplement."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -20,7 +21,14 @@ from .. import calendar, filestore
 from ..codes import next_dossier_code
 from ..constants import Action, Channel, DossierState, StoredDocumentKind
 from ..exceptions import DossierInvalid, NotPermitted, TransitionNotAllowed
-from ..models import AttachmentSource, Dossier, DossierAttachment, StoredDocument
+from ..models import (
+    AttachmentSource,
+    Dossier,
+    DossierAttachment,
+    DossierTransition,
+    PersonalDataAccess,
+    StoredDocument,
+)
 from ..policy import may_attach
 from ..routing import competent_unit
 from ..selectors import (
@@ -224,6 +232,77 @@ def _stored_info(document: StoredDocument) -> dict:
     return {"storage_name": document.file.name, "sha256": document.sha256,
             "size": document.size, "content_type": document.content_type,
             "original_name": document.original_name}
+
+
+@transaction.atomic
+def dossier_delete_draft(*, dossier: Dossier, acting_user) -> None:
+    """The citizen throws away a draft they never submitted: its attachments, the store
+    entries uploaded only for it, and, after commit, files nothing else points at (the
+    filestore rules). The draft's only history row ("created") goes with it: nothing was
+    ever filed with the administration, so there is nothing to keep an account of."""
+    dossier = lock(dossier)
+    if not dossier.is_draft or dossier.applicant_id != acting_user.pk:
+        raise TransitionNotAllowed(_("Chỉ xoá được hồ sơ nháp của chính bạn."))
+    if PersonalDataAccess.objects.filter(dossier=dossier).exists():  # staff opened it
+        raise TransitionNotAllowed(_("Hồ sơ này không thể xoá."))
+    filestore.lock_citizen(dossier.applicant_id)
+    attachments = list(dossier.attachments.select_related("stored_document"))
+    filestore.release_replaced_attachments(dossier=dossier, replaced=attachments, keep=None)
+    # Append-only rows refuse delete() one by one; this queryset delete is the one exception.
+    DossierTransition.objects.filter(dossier=dossier).delete()
+    Dossier.objects.filter(pk=dossier.pk).delete()
+
+
+@transaction.atomic
+def dossier_detach(*, dossier: Dossier, acting_user, attachment_id: int) -> None:
+    """Removes one file from the citizen's own draft (the remove button next to it)."""
+    dossier = lock(dossier)
+    if not dossier.is_draft or dossier.applicant_id != acting_user.pk:
+        raise TransitionNotAllowed(_("Chỉ bỏ được tệp của hồ sơ nháp của chính bạn."))
+    replaced = list(dossier.attachments.filter(pk=attachment_id)
+                    .select_related("stored_document"))
+    filestore.lock_citizen(dossier.applicant_id)
+    filestore.release_replaced_attachments(dossier=dossier, replaced=replaced, keep=None)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a draft cannot be submitted yet, tied to the form field that fixes it."""
+
+    field: str
+    message: str
+
+
+def submit_problems(dossier: Dossier) -> list[Problem]:
+    """Every reason ``dossier_submit`` would refuse this draft, all at once (it stops at the
+    first), in the order of the form, so the citizen fixes them in one pass."""
+    problems: list[Problem] = []
+    version = dossier.procedure_version
+    specs = [f for f in version.document.get("fields") or [] if f.get("type") != FieldType.FILE]
+    form = build_filing_form_class(specs)(data=dossier.data)
+    if not form.is_valid():
+        errors = form.errors.as_data()
+        for spec in specs:
+            for error in errors.get(spec["key"], []):
+                if error.code == "required":  # say what to do, naming the question
+                    message = _("Vui lòng điền “%(label)s”.") % {"label": spec["label"]}
+                else:
+                    message = f"{spec['label']}: {' '.join(error.messages)}"
+                problems.append(Problem(spec["key"], message))
+    for spec in missing_documents(dossier):
+        message = _("Còn thiếu giấy tờ bắt buộc: %(name)s.") % {"name": spec["name"]}
+        problems.append(Problem(f"tep__{spec['key']}", message))
+    try:
+        check_delivery(version, dossier.delivery_method, dossier.delivery_address)
+    except DossierInvalid as exc:
+        problems.append(Problem("dia_chi_nhan" if exc.code == "delivery_address"
+                                else "cach_nhan_ket_qua", exc.message))
+    try:
+        check_exemption(dossier)
+    except DossierInvalid as exc:
+        problems.append(Problem("tep__mien-phi" if exc.code == "fee_exemption_proof"
+                                else "mien_phi", exc.message))
+    return problems
 
 
 # --- citizen transitions -----------------------------------------------------------------

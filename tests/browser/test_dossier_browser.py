@@ -52,8 +52,16 @@ def test_citizen_files_and_clerk_receives_and_forwards(live_server, browser, tmp
     page.get_by_label("Giới tính").select_option("nam")
     page.get_by_label("Ngày sinh").fill("2026-11-20")
     page.get_by_label("Cơ quan tiếp nhận (nơi cư trú)").select_option(label="Phường Khuê Trung")
-    page.get_by_label("Tải lên: Tờ khai đăng ký khai sinh").set_input_files(str(scan))
-    page.get_by_label("Tải lên: Giấy chứng sinh").set_input_files(str(scan))
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    assert "Bước 2/4: Giấy tờ" in page.locator(".step-progress").inner_text()
+    # Each file is stored as soon as it is chosen.
+    page.get_by_label("Chọn tệp: Tờ khai đăng ký khai sinh").set_input_files(str(scan))
+    page.get_by_text("Đã lưu tệp to-khai.pdf").wait_for()
+    page.get_by_label("Chọn tệp: Giấy chứng sinh").set_input_files(str(scan))
+    page.locator("[data-document-row=giay-chung-sinh] .file-item").wait_for()
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    page.get_by_role("button", name="Lưu và tiếp tục").click()  # pickup, the only way
+    assert "Kiểm tra lại" in page.locator("h1").inner_text()
     page.get_by_role("button", name="Nộp hồ sơ").click()
     page.wait_for_url("**/ho-so/000.01.10.H17-*/")
     dossier = Dossier.objects.get(applicant=citizen)
