@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('procedures', '0003_postal_postage'),
+        ('procedures', '0004_keywords_and_search_name'),
     ]
 
     operations = [
