@@ -167,6 +167,9 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+    # Every private file (citizens' uploads, generated PDFs, pickup authorisations): see
+    # dossiers/storage.py and "Private files" below. Nothing private lives under MEDIA_ROOT.
+    "private": {"BACKEND": "dossiers.storage.PrivateStorage"},
 }
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
@@ -468,8 +471,52 @@ DOSSIER_MAX_FILE_BYTES = env.int("DOSSIER_MAX_FILE_BYTES", default=10 * 1024 * 1
 DOSSIER_MAX_TOTAL_BYTES = env.int("DOSSIER_MAX_TOTAL_BYTES", default=50 * 1024 * 1024)
 # Everything one citizen has uploaded (e-document store), in MB; identical files count once.
 CITIZEN_STORAGE_QUOTA_MB = env.int("CITIZEN_STORAGE_QUOTA_MB", default=200)
-# Uploaded dossier files live outside MEDIA_ROOT and are served only by access-checked views.
+# --- Private files ---------------------------------------------------------------------------
+# Uploads, generated PDFs and pickup authorisations: STORAGES["private"], served only by the
+# access-checked views (portal/files.py). PRIVATE_STORAGE_BACKEND=local (default): a directory
+# outside MEDIA_ROOT, DOSSIER_PRIVATE_ROOT (empty: <MEDIA_ROOT>/../private-media).
+# PRIVATE_STORAGE_BACKEND=s3: an S3-compatible bucket through django-storages (private ACL,
+# never overwritten, signed URLs only).
 DOSSIER_PRIVATE_ROOT = env.str("DOSSIER_PRIVATE_ROOT", default="")
+PRIVATE_STORAGE_BACKEND = env.str("PRIVATE_STORAGE_BACKEND", default="local").lower()
+if PRIVATE_STORAGE_BACKEND not in ("local", "s3"):
+    raise ImproperlyConfigured("PRIVATE_STORAGE_BACKEND must be 'local' or 's3'.")
+
+
+def private_s3_storage(*, bucket: str, endpoint_url: str = "", access_key: str = "",
+                       secret_key: str = "", region: str = "", prefix: str = "") -> dict:
+    """The STORAGES entry of an S3-compatible private bucket (also used by the tests)."""
+    options = {
+        "bucket_name": bucket,
+        "default_acl": None,  # the bucket's own (private) policy, never public-read
+        "querystring_auth": True,
+        "querystring_expire": 60,
+        "file_overwrite": False,
+        "location": prefix,
+        "signature_version": "s3v4",
+    }
+    if endpoint_url:
+        options["endpoint_url"] = endpoint_url
+    if access_key:
+        options["access_key"] = access_key
+        options["secret_key"] = secret_key
+    if region:
+        options["region_name"] = region
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+if PRIVATE_STORAGE_BACKEND == "s3":
+    STORAGES["private"] = private_s3_storage(
+        bucket=env.str("PRIVATE_STORAGE_S3_BUCKET"),
+        endpoint_url=env.str("PRIVATE_STORAGE_S3_ENDPOINT_URL", default=""),
+        access_key=env.str("PRIVATE_STORAGE_S3_ACCESS_KEY_ID", default=""),
+        secret_key=env.str("PRIVATE_STORAGE_S3_SECRET_ACCESS_KEY", default=""),
+        region=env.str("PRIVATE_STORAGE_S3_REGION", default=""),
+        prefix=env.str("PRIVATE_STORAGE_S3_PREFIX", default=""),
+    )
+# With a storage that has no local paths (S3), downloads are streamed through Django; with this
+# on, the access-checked view answers with a redirect to a presigned URL valid for a minute.
+PRIVATE_FILES_PRESIGNED_REDIRECT = env.bool("PRIVATE_FILES_PRESIGNED_REDIRECT", default=False)
 
 # Behind nginx (deploy/nginx/): the access-checked download views answer with an
 # X-Accel-Redirect to an internal location and nginx sends the file, so a gunicorn thread is not
