@@ -303,7 +303,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
     "NUM_PROXIES": NUM_PROXIES,
     # Depth-bounded JSON; NUL and lone surrogates refused in whatever the API parses.
@@ -322,6 +322,8 @@ REST_FRAMEWORK = {
 # API tokens (django-rest-knox, accounts.api.auth): hashed, one per device, expiring.
 API_TOKEN_TTL_STAFF_HOURS = env.int("API_TOKEN_TTL_STAFF_HOURS", default=8)
 API_TOKEN_TTL_CITIZEN_DAYS = env.int("API_TOKEN_TTL_CITIZEN_DAYS", default=30)
+from portal.api.tags import TAGS as API_TAGS  # noqa: E402 (plain data)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cổng Dịch vụ công API",
     "DESCRIPTION": "Public catalogue of administrative procedures, dossiers and results.",
@@ -334,6 +336,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"UnitKindEnum": "units.constants.UnitKind",
                             "SatisfactionEnum": "ratings.constants.Satisfaction"},
+    # One tag per app, a summary and the error answers on every operation: portal/api/schema.py.
+    "TAGS": API_TAGS,
 }
 
 # --- Security ------------------------------------------------------------------------------
