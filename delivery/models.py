@@ -48,7 +48,9 @@ class GeneratedDocument(models.Model):
                                                 db_index=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveIntegerField(_("kích thước (byte)"))
-    file = models.FileField(_("tệp"), upload_to=_document_path, max_length=255)
+    # Receipts, results, pickup slips carry personal data: private storage, never MEDIA_ROOT.
+    file = models.FileField(_("tệp"), upload_to=_document_path, storage=get_private_storage,
+                            max_length=255)
     created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
 
     class Meta:

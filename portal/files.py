@@ -5,6 +5,11 @@ streams them (``FileResponse``). Behind nginx with ``PRIVATE_FILES_X_ACCEL`` on,
 is empty and carries ``X-Accel-Redirect`` to an ``internal`` location of nginx
 (deploy/nginx/), which sends the file: a slow download no longer holds a gunicorn thread.
 nginx's internal locations cannot be requested from outside, so the check stays Django's.
+
+A storage without local paths (S3-compatible, ``PRIVATE_STORAGE_BACKEND=s3``) has nothing for
+nginx to send: Django streams the object, or, with ``PRIVATE_FILES_PRESIGNED_REDIRECT`` on,
+answers with a redirect to a presigned URL valid for a minute (the object stays private; the
+URL is made only after the view's check and carries the type and file name to answer with).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 
 
 def _x_accel_roots() -> list[tuple[Path, str]]:
@@ -36,8 +41,32 @@ def _x_accel_location(file_field) -> str | None:
     return None
 
 
+def _presigned_url(file_field, *, content_type: str, disposition: str) -> str | None:
+    storage = file_field.storage
+    try:
+        storage.path(file_field.name)
+        return None  # a local file: X-Accel or streaming
+    except NotImplementedError:
+        pass
+    try:
+        return storage.url(file_field.name, parameters={
+            "ResponseContentType": content_type,
+            "ResponseContentDisposition": disposition,
+            "ResponseCacheControl": "private, no-store",
+        }, expire=60)
+    except (TypeError, ValueError, NotImplementedError):  # no signed URLs in this backend
+        return None
+
+
 def private_file_response(file_field, *, content_type: str, filename: str) -> HttpResponse:
     """``filename`` is shown to the browser; the caller makes it safe for a header."""
+    disposition = f'inline; filename="{filename}"'
+    if getattr(settings, "PRIVATE_FILES_PRESIGNED_REDIRECT", False):
+        url = _presigned_url(file_field, content_type=content_type, disposition=disposition)
+        if url is not None:
+            response = HttpResponseRedirect(url)
+            response["Cache-Control"] = "private, no-store"
+            return response
     location = _x_accel_location(file_field) if settings.PRIVATE_FILES_X_ACCEL else None
     if location is not None:
         response = HttpResponse(content_type=content_type)
@@ -45,7 +74,7 @@ def private_file_response(file_field, *, content_type: str, filename: str) -> Ht
     else:
         response = FileResponse(file_field.storage.open(file_field.name, "rb"),
                                 content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -169,6 +169,9 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+    # Every private file (citizens' uploads, generated PDFs, pickup authorisations): see
+    # dossiers/storage.py and "Private files" below. Nothing private lives under MEDIA_ROOT.
+    "private": {"BACKEND": "dossiers.storage.PrivateStorage"},
 }
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
@@ -302,7 +305,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
     "NUM_PROXIES": NUM_PROXIES,
     # Depth-bounded JSON; NUL and lone surrogates refused in whatever the API parses.
@@ -321,6 +324,8 @@ REST_FRAMEWORK = {
 # API tokens (django-rest-knox, accounts.api.auth): hashed, one per device, expiring.
 API_TOKEN_TTL_STAFF_HOURS = env.int("API_TOKEN_TTL_STAFF_HOURS", default=8)
 API_TOKEN_TTL_CITIZEN_DAYS = env.int("API_TOKEN_TTL_CITIZEN_DAYS", default=30)
+from portal.api.tags import TAGS as API_TAGS  # noqa: E402 (plain data)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cổng Dịch vụ công API",
     "DESCRIPTION": "Public catalogue of administrative procedures, dossiers and results.",
@@ -333,6 +338,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"UnitKindEnum": "units.constants.UnitKind",
                             "SatisfactionEnum": "ratings.constants.Satisfaction"},
+    # One tag per app, a summary and the error answers on every operation: portal/api/schema.py.
+    "TAGS": API_TAGS,
 }
 
 # --- Security ------------------------------------------------------------------------------
@@ -473,8 +480,52 @@ DOSSIER_MAX_FILE_BYTES = env.int("DOSSIER_MAX_FILE_BYTES", default=10 * 1024 * 1
 DOSSIER_MAX_TOTAL_BYTES = env.int("DOSSIER_MAX_TOTAL_BYTES", default=50 * 1024 * 1024)
 # Everything one citizen has uploaded (e-document store), in MB; identical files count once.
 CITIZEN_STORAGE_QUOTA_MB = env.int("CITIZEN_STORAGE_QUOTA_MB", default=200)
-# Uploaded dossier files live outside MEDIA_ROOT and are served only by access-checked views.
+# --- Private files ---------------------------------------------------------------------------
+# Uploads, generated PDFs and pickup authorisations: STORAGES["private"], served only by the
+# access-checked views (portal/files.py). PRIVATE_STORAGE_BACKEND=local (default): a directory
+# outside MEDIA_ROOT, DOSSIER_PRIVATE_ROOT (empty: <MEDIA_ROOT>/../private-media).
+# PRIVATE_STORAGE_BACKEND=s3: an S3-compatible bucket through django-storages (private ACL,
+# never overwritten, signed URLs only).
 DOSSIER_PRIVATE_ROOT = env.str("DOSSIER_PRIVATE_ROOT", default="")
+PRIVATE_STORAGE_BACKEND = env.str("PRIVATE_STORAGE_BACKEND", default="local").lower()
+if PRIVATE_STORAGE_BACKEND not in ("local", "s3"):
+    raise ImproperlyConfigured("PRIVATE_STORAGE_BACKEND must be 'local' or 's3'.")
+
+
+def private_s3_storage(*, bucket: str, endpoint_url: str = "", access_key: str = "",
+                       secret_key: str = "", region: str = "", prefix: str = "") -> dict:
+    """The STORAGES entry of an S3-compatible private bucket (also used by the tests)."""
+    options = {
+        "bucket_name": bucket,
+        "default_acl": None,  # the bucket's own (private) policy, never public-read
+        "querystring_auth": True,
+        "querystring_expire": 60,
+        "file_overwrite": False,
+        "location": prefix,
+        "signature_version": "s3v4",
+    }
+    if endpoint_url:
+        options["endpoint_url"] = endpoint_url
+    if access_key:
+        options["access_key"] = access_key
+        options["secret_key"] = secret_key
+    if region:
+        options["region_name"] = region
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+if PRIVATE_STORAGE_BACKEND == "s3":
+    STORAGES["private"] = private_s3_storage(
+        bucket=env.str("PRIVATE_STORAGE_S3_BUCKET"),
+        endpoint_url=env.str("PRIVATE_STORAGE_S3_ENDPOINT_URL", default=""),
+        access_key=env.str("PRIVATE_STORAGE_S3_ACCESS_KEY_ID", default=""),
+        secret_key=env.str("PRIVATE_STORAGE_S3_SECRET_ACCESS_KEY", default=""),
+        region=env.str("PRIVATE_STORAGE_S3_REGION", default=""),
+        prefix=env.str("PRIVATE_STORAGE_S3_PREFIX", default=""),
+    )
+# With a storage that has no local paths (S3), downloads are streamed through Django; with this
+# on, the access-checked view answers with a redirect to a presigned URL valid for a minute.
+PRIVATE_FILES_PRESIGNED_REDIRECT = env.bool("PRIVATE_FILES_PRESIGNED_REDIRECT", default=False)
 
 # Behind nginx (deploy/nginx/): the access-checked download views answer with an
 # X-Accel-Redirect to an internal location and nginx sends the file, so a gunicorn thread is not

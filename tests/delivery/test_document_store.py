@@ -24,7 +24,10 @@ def test_storing_the_same_bytes_twice_keeps_one_row_and_one_file(settings):
     assert first.size == len(pdf)
     with first.file.open("rb") as handle:
         assert handle.read() == pdf
-    assert len(list((settings.MEDIA_ROOT / "documents" / "receipt").rglob("*.pdf"))) == 1
+    from dossiers.storage import private_root
+
+    assert len(list((private_root() / "documents" / "receipt").rglob("*.pdf"))) == 1
+    assert not (settings.MEDIA_ROOT / "documents").exists()
 
 
 def test_new_content_or_another_subject_or_kind_is_a_new_row():

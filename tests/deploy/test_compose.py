@@ -44,7 +44,7 @@ def test_every_path_that_holds_data_is_a_named_volume(compose, services):
     for name, path in expected.items():
         assert _mounts(services[name]).get(path) in named, (name, path)
     env = services["web"]["environment"]
-    # Citizens' uploads (dossiers/storage.py) and generated PDFs (MEDIA_ROOT) in web and in
+    # Private files (dossiers/storage.py: uploads, generated PDFs) and MEDIA_ROOT in web and in
     # every worker: a PDF rendered by a worker is downloaded through web.
     for name in ("web", "worker", "router"):
         mounts = _mounts(services[name])
