@@ -20,12 +20,15 @@ from procedures.models import Procedure
 from units.models import Unit
 
 from .access import citizen_required, may_read_dossier_file
+from .constants import Channel
 from .exceptions import DossierError
 from .forms import SupplementForm, TrackForm, filing_form_class, split_cleaned
 from .models import Dossier, DossierAttachment, StoredDocument
+from .prefill import filing_initial, lock_filing_form
 from .selectors import (
     citizen_dossier,
     current_version,
+    documents_for_channel,
     dossier_by_ref,
     dossier_history,
     dossiers_of_citizen,
@@ -86,6 +89,7 @@ def _filing(request, *, procedure, version, dossier):
     submitting = "nop" in request.POST
     if request.method == "POST":
         form = form_class(request.POST, request.FILES)
+        lock_filing_form(form, version, user)  # posted values of locked fields are ignored
         if not submitting:  # a draft may be incomplete
             for field in form.fields.values():
                 field.required = False
@@ -101,11 +105,12 @@ def _filing(request, *, procedure, version, dossier):
                 messages.success(request, _("Đã lưu bản nháp."))
                 return redirect("dossiers:edit", ref=dossier.ref)
     else:
-        form = form_class(initial=_initial(dossier, user))
+        form = form_class(initial={**filing_initial(version, user), **_initial(dossier, user)})
+        lock_filing_form(form, version, user)  # issue 15: bound identity fields are read-only
     attachments = {a.document_key: a for a in dossier.attachments.all()} if dossier else {}
     documents = [{"spec": d, "upload": form[f"tep__{d['key']}"],
                   "store": form[f"kho__{d['key']}"], "current": attachments.get(d["key"])}
-                 for d in version.document.get("documents") or []]
+                 for d in documents_for_channel(version, Channel.ONLINE)]
     data_names = [f["key"] for f in version.document.get("fields") or []
                   if f.get("type") != "file"]
     return render(request, "dossiers/file.html", {
