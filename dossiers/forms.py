@@ -128,6 +128,16 @@ class SupplementForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
+class WithdrawForm(forms.Form):
+    """Withdrawing ends the citizen's case: asked for on its own page, with a reason."""
+
+    note = forms.CharField(
+        label=_("Lý do rút hồ sơ"), max_length=2000, strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Vui lòng cho biết lý do rút hồ sơ.")},
+        help_text=_("Ví dụ: đã nộp nhầm thủ tục, không còn nhu cầu, sẽ nộp lại hồ sơ khác."))
+
+
 class TrackForm(forms.Form):
     code = forms.CharField(label=_("Mã hồ sơ"), max_length=64)
 

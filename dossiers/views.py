@@ -20,10 +20,11 @@ from procedures.models import Procedure
 from units.models import Unit
 
 from .access import citizen_required, may_read_dossier_file
-from .constants import Channel
+from .constants import Action, Channel
 from .exceptions import DossierError
-from .forms import SupplementForm, TrackForm, filing_form_class, split_cleaned
+from .forms import SupplementForm, TrackForm, WithdrawForm, filing_form_class, split_cleaned
 from .models import Dossier, DossierAttachment, StoredDocument
+from .policy import may_perform
 from .prefill import filing_initial, lock_filing_form
 from .selectors import (
     citizen_dossier,
@@ -197,19 +198,26 @@ def supplement(request, ref: str):
 
 
 @citizen_required
-@require_POST
 def withdraw(request, ref: str):
+    """Withdrawing ends the case, so it is never one tap: the detail page links here, this
+    page says what it means and asks for a reason, and only its POST withdraws."""
     dossier = citizen_dossier(request.user, ref)
     if dossier is None:
         raise Http404
-    try:
-        dossier_withdraw(dossier=dossier, acting_user=request.user,
-                         note=request.POST.get("note", ""))
-    except DossierError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Đã rút hồ sơ."))
-    return redirect("dossiers:detail", ref=dossier.ref)
+    if not may_perform(request.user, dossier, Action.WITHDRAW):
+        messages.error(request, _("Hồ sơ này không thể rút ở trạng thái hiện tại."))
+        return redirect("dossiers:detail", ref=dossier.ref)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier_withdraw(dossier=dossier, acting_user=request.user,
+                             note=form.cleaned_data["note"])
+        except DossierError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Đã rút hồ sơ."))
+        return redirect("dossiers:detail", ref=dossier.ref)
+    return render(request, "dossiers/withdraw_confirm.html", {"dossier": dossier, "form": form})
 
 
 def _file_response(file_field, content_type: str, original_name: str):
