@@ -63,6 +63,9 @@ def build_form_field(spec: dict[str, Any]) -> forms.Field:
         if high:
             attrs["max"] = high.isoformat()
         field = forms.DateField(widget=forms.DateInput(attrs=attrs, format="%Y-%m-%d"), **common)
+        # The browser draws <input type="date"> in its own locale (mm/dd/yyyy on an English
+        # phone): say which order is meant; the server reads dd/mm/yyyy and ISO, never m/d.
+        field.help_text = _join(field.help_text, _("Định dạng: ngày/tháng/năm (ví dụ 17/05/1990)."))
         if low:
             field.validators.append(_date_bound(low, minimum=True))
         if high:
@@ -100,6 +103,11 @@ def build_form_field(spec: dict[str, Any]) -> forms.Field:
     ):
         field.validators.append(_regex_validator(spec["regex"]))
     return field
+
+
+def _join(help_text: str, note: str) -> str:
+    """A configured (already escaped) help text followed by a note of ours."""
+    return format_html("{} {}", help_text, note) if help_text else escape(note)
 
 
 def _bound(kind: str, raw: str | None) -> Decimal | datetime.date | int | None:
@@ -174,6 +182,5 @@ def lock_fields(form: forms.Form, keys: set[str]) -> None:
         if field is None:
             continue
         field.disabled = True
-        note = _("Lấy từ tài khoản đã xác thực của ông/bà, không sửa được ở đây.")
-        field.help_text = format_html("{} {}", field.help_text, note) if field.help_text \
-            else escape(note)
+        field.help_text = _join(field.help_text, _("Lấy từ tài khoản đã xác thực của ông/bà, "
+                                                   "không sửa được ở đây."))
