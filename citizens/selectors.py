@@ -1,13 +1,17 @@
-"""Reads for citizens: their addresses (always scoped to the owner) and unit choices."""
+"""Reads for citizens: their addresses (always scoped to the owner), unit choices and the
+applicant data a filing form is prefilled with."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
+from procedures.constants import IDENTITY_DATA, ApplicantDatum
 from units.constants import UnitKind
 from units.models import Unit
 
-from .models import DeliveryAddress
+from .models import CitizenProfile, DeliveryAddress
 
 
 def delivery_addresses_of(user) -> QuerySet[DeliveryAddress]:
@@ -37,3 +41,48 @@ def ward_hierarchy(ward: Unit) -> tuple[Unit, Unit | None]:
     if province is None:
         province = ancestors[0] if ancestors else ward
     return province, district
+
+
+# --- the applicant's own data, for the filing form's bound fields -----------------------------
+
+def _gender_from_cccd(national_id: str) -> str:
+    """The CCCD's fourth digit codes century and sex: even for men, odd for women."""
+    if len(national_id or "") == 12 and national_id.isdigit():
+        return "nam" if int(national_id[3]) % 2 == 0 else "nu"
+    return ""
+
+
+def applicant_data(user) -> dict[str, Any]:
+    """What the portal knows about a signed-in citizen, by ``procedures.constants
+    .ApplicantDatum`` key; a datum it does not know is absent."""
+    profile = CitizenProfile.objects.filter(user_id=user.pk).first()
+    address = delivery_addresses_of(user).first()
+    data: dict[str, Any] = {
+        ApplicantDatum.FULL_NAME: user.full_name,
+        ApplicantDatum.PHONE: _national_phone(user.phone or ""),
+        ApplicantDatum.EMAIL: user.email,
+        ApplicantDatum.PERMANENT_ADDRESS: address.one_line if address else "",
+    }
+    if profile is not None:
+        data.update({
+            ApplicantDatum.CCCD: profile.national_id,
+            ApplicantDatum.DATE_OF_BIRTH: profile.date_of_birth,
+            ApplicantDatum.BIRTH_YEAR: profile.date_of_birth.year,
+            ApplicantDatum.GENDER: _gender_from_cccd(profile.national_id),
+        })
+    return {str(key): value for key, value in data.items() if value not in (None, "")}
+
+
+def verified_applicant_data(user) -> frozenset[str]:
+    """The identity data checked at registration, hence locked in bound fields: the CCCD and
+    birth date were checked against each other and the account confirmed by a code sent to
+    its phone. Contacts and address stay editable (a dossier may give another phone)."""
+    if user.phone_verified_at is None or not CitizenProfile.objects.filter(
+            user_id=user.pk).exists():
+        return frozenset()
+    return frozenset(str(key) for key in IDENTITY_DATA)
+
+
+def _national_phone(phone: str) -> str:
+    """'+84905123456' -> '0905123456', the way citizens write it."""
+    return "0" + phone[3:] if phone.startswith("+84") else phone

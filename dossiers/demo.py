@@ -8,10 +8,12 @@ from .exceptions import DossierError
 
 _SAMPLE = {"text": "Nguyễn Văn Bình", "date": "2026-11-01", "national-id": "048095001234",
            "phone": "0905000001", "textarea": "Đà Nẵng", "address": "Phường Hải Châu",
-           "number": "1", "email": "congdan@example.vn", "checkbox": True}
+           "number": "1", "email": "congdan@example.vn", "checkbox": True,
+           "year": "1990"}
 
 
-# Believable answers for the demo citizen (Nguyễn Văn An, CCCD 048095001234, born 1995).
+# Believable answers for the demo citizen (Nguyễn Văn An, CCCD 048095001234, born 1995-05-15;
+# the fields bound to his identity take the account's values whatever is written here).
 _REALISTIC = {
     "1.001193": {
         "child_full_name": "Nguyễn Minh Khôi", "child_sex": "nam",
@@ -19,10 +21,10 @@ _REALISTIC = {
         "child_place_of_birth": "Bệnh viện Phụ sản – Nhi Đà Nẵng",
         "child_ethnicity": "kinh", "child_nationality": "viet_nam",
         "child_hometown": "Xã Hòa Vang, thành phố Đà Nẵng",
-        "mother_full_name": "Trần Thị Hoa", "mother_date_of_birth": "1997-03-14",
+        "mother_full_name": "Trần Thị Hoa", "mother_date_of_birth": 1997,
         "mother_ethnicity": "kinh", "mother_national_id": "048197004521",
         "mother_residence": "45 Lê Lợi, phường Hải Châu, thành phố Đà Nẵng",
-        "father_full_name": "Nguyễn Văn An", "father_date_of_birth": "1995-06-02",
+        "father_full_name": "Nguyễn Văn An", "father_date_of_birth": 1995,
         "father_ethnicity": "kinh", "father_national_id": "048095001234",
         "father_residence": "45 Lê Lợi, phường Hải Châu, thành phố Đà Nẵng",
         "parents_married": True, "requester_relationship": "cha",
@@ -31,7 +33,7 @@ _REALISTIC = {
         "issue_health_insurance_card": True,
     },
     "1.004873": {
-        "full_name": "Nguyễn Văn An", "date_of_birth": "1995-06-02", "sex": "nam",
+        "full_name": "Nguyễn Văn An", "date_of_birth": "1995-05-15", "sex": "nam",
         "ethnicity": "kinh", "national_id": "048095001234",
         "residence": "45 Lê Lợi, phường Hải Châu, thành phố Đà Nẵng",
         "marital_status": "chua_dang_ky_ket_hon", "purpose": "giao_dich_dan_su",

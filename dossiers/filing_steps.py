@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 
 from procedures.constants import FieldType
 
+from .constants import Channel
+from .selectors import documents_for_channel
+
 DATA, DOCUMENTS, DELIVERY, REVIEW = "data", "documents", "delivery", "review"
 
 PLACE_FIELD = "noi_tiep_nhan"
@@ -48,7 +51,7 @@ def filing_steps(version) -> list[Step]:
         # Where the dossier is filed is asked first: a draft cannot exist without it.
         names = [PLACE_FIELD, *names] if index == 0 else names
         steps.append(Step(len(steps) + 1, DATA, section or _("Thông tin"), tuple(names)))
-    documents = document.get("documents") or []
+    documents = documents_for_channel(version, Channel.ONLINE)
     if documents:
         names = [f"{prefix}__{d['key']}" for d in documents for prefix in ("tep", "kho")]
         steps.append(Step(len(steps) + 1, DOCUMENTS, _("Giấy tờ"), tuple(names)))

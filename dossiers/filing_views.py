@@ -25,11 +25,18 @@ from procedures.models import Procedure
 from units.models import Unit
 
 from .access import citizen_required
+from .constants import Channel
 from .exceptions import DossierError
 from .filing_steps import DATA, DELIVERY, DOCUMENTS, REVIEW, Step, filing_steps, step_of
 from .forms import data_fields, filing_form_class, json_ready
 from .models import Dossier
-from .selectors import citizen_dossier, current_version, stored_documents_of
+from .prefill import filing_initial, lock_filing_form
+from .selectors import (
+    citizen_dossier,
+    current_version,
+    documents_for_channel,
+    stored_documents_of,
+)
 from .services import (
     dossier_attach,
     dossier_create_draft,
@@ -61,10 +68,13 @@ def _make_form(version, user, *args, **kwargs):
     incomplete. Which fields are needed to submit is kept for the labels."""
     form_class = filing_form_class(version, stored_documents=stored_documents_of(user),
                                    addresses=delivery_addresses_of(user))
+    if "initial" in kwargs:  # what the portal knows first; a draft keeps what was saved
+        kwargs["initial"] = {**filing_initial(version, user), **kwargs["initial"]}
     form = form_class(*args, **kwargs)
     form.required_names = {name for name, f in form.fields.items() if f.required}
     for f in form.fields.values():
         f.required = False
+    lock_filing_form(form, version, user)  # posted values of locked fields are ignored
     return form
 
 
@@ -441,7 +451,7 @@ def _documents(form, version, dossier) -> list[dict]:
             attachments.setdefault(item.document_key, []).append(item)
     return [{"spec": d, "upload": form[f"tep__{d['key']}"], "store": form[f"kho__{d['key']}"],
              "files": attachments.get(d["key"], [])}
-            for d in version.document.get("documents") or []]
+            for d in documents_for_channel(version, Channel.ONLINE)]
 
 
 def _render_review(request, procedure, version, dossier, steps, problems, form=None):

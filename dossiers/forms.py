@@ -17,6 +17,7 @@ from units.constants import UnitKind
 from units.models import Unit
 
 from .constants import Channel
+from .selectors import documents_for_channel
 
 
 def postage_help(document: dict) -> str:
@@ -115,7 +116,8 @@ def filing_form_class(version, *, stored_documents=None, addresses=None):
         attrs["tep__mien-phi"] = forms.FileField(
             label=_("Giấy tờ chứng minh được miễn lệ phí"), required=False,
             widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
-    for spec in document.get("documents") or []:
+    # Online: a document the online form replaces (the paper declaration) is not asked for.
+    for spec in documents_for_channel(version, Channel.ONLINE):
         attrs[f"tep__{spec['key']}"] = forms.FileField(
             label=escape(spec["name"]), required=False,
             widget=forms.ClearableFileInput(attrs={
@@ -174,6 +176,16 @@ def normalize_dossier_code(value: str) -> str:
 
 
 TRACK_CODE_EXAMPLE = "000.17.22.H56-210531-0001"
+
+
+class WithdrawForm(forms.Form):
+    """Withdrawing ends the citizen's case: asked for on its own page, with a reason."""
+
+    note = forms.CharField(
+        label=_("Lý do rút hồ sơ"), max_length=2000, strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Vui lòng cho biết lý do rút hồ sơ.")},
+        help_text=_("Ví dụ: đã nộp nhầm thủ tục, không còn nhu cầu, sẽ nộp lại hồ sơ khác."))
 
 
 class TrackForm(forms.Form):

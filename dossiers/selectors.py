@@ -312,9 +312,18 @@ def processing_days(dossier: Dossier) -> int:
     return int(dossier.procedure_version.document.get("processing_days") or 0)
 
 
+def documents_for_channel(version: ProcedureVersion, channel: str) -> list[dict]:
+    """The documents asked for on a channel: online, a document the online form replaces
+    (the paper declaration) is not asked for; at the counter and by post it still is."""
+    documents = version_documents(version)
+    if channel == Channel.ONLINE:
+        return [d for d in documents if not d.get("replaced_by_online_form")]
+    return documents
+
+
 def missing_documents(dossier: Dossier) -> list[dict]:
     present = set(dossier.attachments.values_list("document_key", flat=True))
-    return [d for d in version_documents(dossier.procedure_version)
+    return [d for d in documents_for_channel(dossier.procedure_version, dossier.channel)
             if d.get("mandatory") and d["key"] not in present]
 
 

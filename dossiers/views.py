@@ -17,11 +17,12 @@ from portal.ratelimit import over_limit
 from units.models import Unit
 
 from .access import citizen_required, may_read_dossier_file
-from .constants import DossierState
+from .constants import Action, DossierState
 from .exceptions import DossierError
 from .filing_views import autosave, delete_draft, edit_draft, file_dossier, upload  # noqa: F401
-from .forms import SupplementForm, TrackForm
+from .forms import SupplementForm, TrackForm, WithdrawForm
 from .models import DossierAttachment, StoredDocument
+from .policy import may_perform
 from .selectors import (
     citizen_dossier,
     dossier_by_ref,
@@ -90,19 +91,26 @@ def supplement(request, ref: str):
 
 
 @citizen_required
-@require_POST
 def withdraw(request, ref: str):
+    """Withdrawing ends the case, so it is never one tap: the detail page links here, this
+    page says what it means and asks for a reason, and only its POST withdraws."""
     dossier = citizen_dossier(request.user, ref)
     if dossier is None:
         raise Http404
-    try:
-        dossier_withdraw(dossier=dossier, acting_user=request.user,
-                         note=request.POST.get("note", ""))
-    except DossierError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Đã rút hồ sơ."))
-    return redirect("dossiers:detail", ref=dossier.ref)
+    if not may_perform(request.user, dossier, Action.WITHDRAW):
+        messages.error(request, _("Hồ sơ này không thể rút ở trạng thái hiện tại."))
+        return redirect("dossiers:detail", ref=dossier.ref)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier_withdraw(dossier=dossier, acting_user=request.user,
+                             note=form.cleaned_data["note"])
+        except DossierError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Đã rút hồ sơ."))
+        return redirect("dossiers:detail", ref=dossier.ref)
+    return render(request, "dossiers/withdraw_confirm.html", {"dossier": dossier, "form": form})
 
 
 def _file_response(file_field, content_type: str, original_name: str):

@@ -95,6 +95,7 @@ class FormFieldForm(forms.ModelForm):
             field_type=data["field_type"], choices=data.get("choices") or [],
             regex=data.get("regex", ""), min_value=data.get("min_value", ""),
             max_value=data.get("max_value", ""),
+            bind=data.get("bind", ""),
         ):
             self.add_error(attr, message)
         return data
@@ -212,6 +213,7 @@ class DocumentInline(admin.TabularInline):
     extra = 0
     fields = (
         "order", "key", "name", "name_en", "mandatory", "form", "quantity", "reusable", "note",
+        "replaced_by_online_form",
     )
 
 
@@ -222,6 +224,7 @@ class FormFieldInline(admin.StackedInline):
     extra = 0
     fields = (
         ("order", "key", "field_type", "required"),
+        "bind",
         ("label", "label_en"),
         "choices",
         ("regex", "min_value", "max_value"),

@@ -18,6 +18,7 @@ class FieldType(models.TextChoices):
     TEXTAREA = "textarea", _("Văn bản dài")
     NUMBER = "number", _("Số")
     DATE = "date", _("Ngày")
+    YEAR = "year", _("Năm (4 chữ số)")
     SELECT = "select", _("Danh sách chọn")
     CHECKBOX = "checkbox", _("Ô đánh dấu")
     EMAIL = "email", _("Thư điện tử")
@@ -46,3 +47,46 @@ class StaffRole(models.TextChoices):
 class DeliveryMethod(models.TextChoices):
     PICKUP = "pickup", _("Nhận kết quả tại bộ phận một cửa")
     POSTAL = "postal", _("Nhận kết quả qua bưu chính công ích")
+
+
+# The earliest year a "year" field accepts unless configured otherwise (the latest is the
+# current year).
+YEAR_MIN = 1900
+
+
+class ApplicantDatum(models.TextChoices):
+    """A piece of the signed-in citizen's own data that a form field can be bound to
+    (``bind`` in the procedure schema): the field is then prefilled from the account, and
+    locked when the datum is an identity fact verified at registration."""
+
+    FULL_NAME = "full_name", _("Họ và tên người nộp")
+    DATE_OF_BIRTH = "date_of_birth", _("Ngày sinh người nộp")
+    BIRTH_YEAR = "birth_year", _("Năm sinh người nộp")
+    GENDER = "gender", _("Giới tính người nộp")
+    CCCD = "cccd", _("Số CCCD người nộp")
+    PHONE = "phone", _("Số điện thoại người nộp")
+    EMAIL = "email", _("Thư điện tử người nộp")
+    PERMANENT_ADDRESS = "permanent_address", _("Địa chỉ người nộp")
+
+
+# Which field types can hold each datum (the admin and the importer refuse other pairings).
+BINDABLE_TYPES: dict[str, frozenset[str]] = {
+    ApplicantDatum.FULL_NAME: frozenset({FieldType.TEXT}),
+    ApplicantDatum.DATE_OF_BIRTH: frozenset({FieldType.DATE}),
+    ApplicantDatum.BIRTH_YEAR: frozenset({FieldType.YEAR}),
+    ApplicantDatum.GENDER: frozenset({FieldType.SELECT}),
+    ApplicantDatum.CCCD: frozenset({FieldType.NATIONAL_ID}),
+    ApplicantDatum.PHONE: frozenset({FieldType.PHONE}),
+    ApplicantDatum.EMAIL: frozenset({FieldType.EMAIL}),
+    ApplicantDatum.PERMANENT_ADDRESS: frozenset(
+        {FieldType.ADDRESS, FieldType.TEXT, FieldType.TEXTAREA}),
+}
+# The values a gender datum takes (the sex digit of the CCCD); a select bound to it must
+# offer both.
+GENDER_VALUES = ("nam", "nu")
+# Identity facts checked at registration (the CCCD against the birth date, the account's
+# name): bound fields holding them are locked once the account is verified.
+IDENTITY_DATA = frozenset({
+    ApplicantDatum.FULL_NAME, ApplicantDatum.DATE_OF_BIRTH, ApplicantDatum.BIRTH_YEAR,
+    ApplicantDatum.GENDER, ApplicantDatum.CCCD,
+})

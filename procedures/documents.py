@@ -71,6 +71,9 @@ def procedure_to_document(procedure: Procedure) -> dict[str, Any]:
                 "key": doc.key, "name": doc.name, "name_en": doc.name_en,
                 "mandatory": doc.mandatory, "form": doc.form, "quantity": doc.quantity,
                 "reusable": doc.reusable, "note": doc.note,
+                # Only when set, like "bind" below: a version frozen before these keys
+                # existed stays equal, so republishing it does not make a new version.
+                **({"replaced_by_online_form": True} if doc.replaced_by_online_form else {}),
             }
             for doc in procedure.documents.all()
         ],
@@ -82,6 +85,7 @@ def procedure_to_document(procedure: Procedure) -> dict[str, Any]:
                 "help_text": field.help_text, "help_text_en": field.help_text_en,
                 # Only when set, so documents of procedures without sections stay as they were.
                 **({"section": field.section} if field.section else {}),
+                **({"bind": field.bind} if field.bind else {}),
             }
             for field in procedure.fields.all()
         ],
@@ -166,6 +170,7 @@ def document_errors(document: Any) -> list[ConfigError]:
             field_type=field["type"], choices=field.get("choices", []),
             regex=field.get("regex", ""), min_value=field.get("min", ""),
             max_value=field.get("max", ""),
+            bind=field.get("bind", ""),
         ):
             errors.append(ConfigError(f"/fields/{index}/{bound_keys.get(attr, attr)}", message))
 

@@ -13,13 +13,14 @@ from typing import Any
 
 import re2
 from django import forms
-from django.utils.html import escape
+from django.utils import timezone
+from django.utils.html import escape, format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.validators import normalize_vn_phone, validate_cccd
 
-from .constants import FieldType
+from .constants import YEAR_MIN, FieldType
 from .validation import compile_safe_regex, parse_bound
 
 logger = logging.getLogger(__name__)
@@ -62,10 +63,21 @@ def build_form_field(spec: dict[str, Any]) -> forms.Field:
         if high:
             attrs["max"] = high.isoformat()
         field = forms.DateField(widget=forms.DateInput(attrs=attrs, format="%Y-%m-%d"), **common)
+        # The browser draws <input type="date"> in its own locale (mm/dd/yyyy on an English
+        # phone): say which order is meant; the server reads dd/mm/yyyy and ISO, never m/d.
+        field.help_text = _join(field.help_text, _("Định dạng: ngày/tháng/năm (ví dụ 17/05/1990)."))
         if low:
             field.validators.append(_date_bound(low, minimum=True))
         if high:
             field.validators.append(_date_bound(high, minimum=False))
+    elif kind == FieldType.YEAR:
+        # "Năm sinh" asks for a year, not a full date: four digits, a numeric keypad.
+        field = forms.IntegerField(min_value=low or YEAR_MIN,
+                                   max_value=high or timezone.localdate().year, **common)
+        field.widget = forms.TextInput(attrs={
+            "inputmode": "numeric", "pattern": r"\d{4}", "maxlength": "4", "size": "4",
+            "autocomplete": "off"})
+        field.error_messages["invalid"] = _("Nhập năm gồm 4 chữ số, ví dụ 1990.")
     elif kind == FieldType.SELECT:
         choices = [(c["value"], _localized(c, "label")) for c in spec.get("choices", [])]
         field = forms.ChoiceField(choices=[("", "— Chọn —"), *choices], **common)
@@ -93,10 +105,15 @@ def build_form_field(spec: dict[str, Any]) -> forms.Field:
     return field
 
 
-def _bound(kind: str, raw: str | None) -> Decimal | datetime.date | None:
+def _join(help_text: str, note: str) -> str:
+    """A configured (already escaped) help text followed by a note of ours."""
+    return format_html("{} {}", help_text, note) if help_text else escape(note)
+
+
+def _bound(kind: str, raw: str | None) -> Decimal | datetime.date | int | None:
     """A configured min/max as validation.py accepts it; a bound stored before that check
     that is not (NaN, "1e999999999") is dropped rather than crash every filing."""
-    if not raw or kind not in (FieldType.NUMBER, FieldType.DATE):
+    if not raw or kind not in (FieldType.NUMBER, FieldType.DATE, FieldType.YEAR):
         return None
     try:
         return parse_bound(kind, raw)
@@ -141,3 +158,29 @@ def _date_bound(bound: datetime.date, *, minimum: bool):
 def build_filing_form_class(field_specs: list[dict[str, Any]]) -> type[forms.Form]:
     attrs = {spec["key"]: build_form_field(spec) for spec in field_specs}
     return type("FilingForm", (forms.Form,), attrs)
+
+
+# --- fields bound to the applicant's own data --------------------------------------------
+
+
+def bound_initial(field_specs: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, Any]:
+    """Initial values of the fields bound (``bind``) to a datum the portal knows."""
+    return {spec["key"]: data[spec["bind"]] for spec in field_specs
+            if spec.get("bind") and data.get(spec["bind"]) not in (None, "")}
+
+
+def locked_field_keys(field_specs: list[dict[str, Any]], verified: frozenset[str]) -> set[str]:
+    """Keys of the fields bound to a verified identity datum: shown, never editable."""
+    return {spec["key"] for spec in field_specs if spec.get("bind") in verified}
+
+
+def lock_fields(form: forms.Form, keys: set[str]) -> None:
+    """Makes the fields read-only. Django ignores a disabled field's posted value and keeps
+    the initial one; the filing service sets the verified value again whatever is posted."""
+    for key in keys:
+        field = form.fields.get(key)
+        if field is None:
+            continue
+        field.disabled = True
+        field.help_text = _join(field.help_text, _("Lấy từ tài khoản đã xác thực của ông/bà, "
+                                                   "không sửa được ở đây."))

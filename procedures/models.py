@@ -20,6 +20,7 @@ from portal.text import fold
 from units.constants import UnitKind
 
 from .constants import (
+    ApplicantDatum,
     DeliveryMethod,
     DocumentForm,
     FieldType,
@@ -242,6 +243,11 @@ class RequiredDocument(BilingualMixin, models.Model):
         help_text=_("Công dân có thể chọn giấy tờ đã nộp hoặc kết quả đã được cấp trước đây."),
     )
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    replaced_by_online_form = models.BooleanField(
+        _("thay bằng biểu mẫu trực tuyến"), default=False,
+        help_text=_("Nộp trực tuyến thì tờ khai điện tử thay cho giấy tờ này, không phải tải "
+                    "lên; nộp trực tiếp vẫn phải nộp."),
+    )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
@@ -275,6 +281,12 @@ class FormField(BilingualMixin, models.Model):
     max_value = models.CharField(_("giá trị lớn nhất"), max_length=32, blank=True)
     help_text = models.CharField(_("hướng dẫn"), max_length=300, blank=True)
     help_text_en = models.CharField(_("hướng dẫn tiếng Anh"), max_length=300, blank=True)
+    bind = models.CharField(
+        _("lấy từ dữ liệu người nộp"), max_length=32, choices=ApplicantDatum.choices,
+        blank=True,
+        help_text=_("Điền sẵn từ tài khoản của công dân; họ tên, ngày sinh, số CCCD đã xác "
+                    "thực thì không sửa được."),
+    )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     section = models.CharField(
         _("bước (phần) của biểu mẫu"), max_length=100, blank=True,

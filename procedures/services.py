@@ -96,6 +96,7 @@ def _replace_children(procedure: Procedure, document: dict[str, Any]) -> None:
             name_en=doc.get("name_en", ""), mandatory=doc.get("mandatory", True),
             form=doc.get("form", "original"), quantity=doc.get("quantity", 1),
             reusable=doc.get("reusable", False), note=doc.get("note", ""),
+            replaced_by_online_form=doc.get("replaced_by_online_form", False),
         )
         for i, doc in enumerate(document["documents"])
     )
@@ -108,6 +109,7 @@ def _replace_children(procedure: Procedure, document: dict[str, Any]) -> None:
             max_value=field.get("max", ""), help_text=field.get("help_text", ""),
             help_text_en=field.get("help_text_en", ""),
             section=field.get("section", ""),
+            bind=field.get("bind", ""),
         )
         for i, field in enumerate(document["fields"])
     )

@@ -18,7 +18,13 @@ from typing import Any
 import re2
 from django.utils.translation import gettext as _
 
-from .constants import FieldType, ServiceLevel
+from .constants import (
+    BINDABLE_TYPES,
+    GENDER_VALUES,
+    ApplicantDatum,
+    FieldType,
+    ServiceLevel,
+)
 
 # Bounds of every number a configuration may carry. The JSON schema states the same figures
 # (procedure-v1.schema.json); a number past them used to reach the database and fail there.
@@ -29,6 +35,7 @@ MAX_FEE_VND = 1_000_000_000_000  # one thousand billion đồng; the column hold
 _PLAIN_DECIMAL = re.compile(r"-?\d{1,15}(?:\.\d{1,6})?")
 DATE_BOUND_MIN = datetime.date(1800, 1, 1)
 DATE_BOUND_MAX = datetime.date(2200, 12, 31)
+_YEAR = re.compile(r"\d{4}")
 # RE2 needs no backtracking, so matching time is linear in the input whatever the pattern;
 # a pattern it cannot run (backreferences, look-around) is refused. The memory cap refuses
 # patterns whose automaton would be huge (e.g. nested counted repetitions).
@@ -71,6 +78,10 @@ def parse_bound(field_type: str, raw: str):
         if not DATE_BOUND_MIN <= value <= DATE_BOUND_MAX:
             raise ValueError(raw)
         return value
+    if field_type == FieldType.YEAR:
+        if not _YEAR.fullmatch(raw) or not DATE_BOUND_MIN.year <= int(raw) <= DATE_BOUND_MAX.year:
+            raise ValueError(raw)
+        return int(raw)
     if not _PLAIN_DECIMAL.fullmatch(raw):
         raise ValueError(raw)
     return Decimal(raw)
@@ -118,11 +129,36 @@ def non_finite_numbers(value: Any, path: tuple = ()) -> Iterator[tuple]:
             yield from non_finite_numbers(item, (*path, index))
 
 
+def bind_errors(*, field_type: str, bind: str, choices: list[dict]) -> list[str]:
+    """A field bound to an applicant datum must be able to hold it (a birth date in a date
+    field, a gender in a select offering both values…)."""
+    if not bind:
+        return []
+    if bind not in ApplicantDatum.values:
+        return [_("Dữ liệu gắn “%s” không có trong danh sách dữ liệu người nộp.") % bind]
+    allowed = BINDABLE_TYPES[bind]
+    if field_type not in allowed:
+        return [_("Trường gắn với “%(datum)s” phải có kiểu %(types)s, không phải “%(type)s”.")
+                % {"datum": ApplicantDatum(bind).label,
+                   "types": ", ".join(f"“{FieldType(t).label}”" for t in sorted(allowed)),
+                   "type": FieldType(field_type).label if field_type in FieldType.values
+                   else field_type}]
+    if bind == ApplicantDatum.GENDER:
+        values = {choice.get("value") for choice in choices}
+        lacking = [v for v in GENDER_VALUES if v not in values]
+        if lacking:
+            return [_("Trường gắn với giới tính phải có các lựa chọn với giá trị %s.")
+                    % ", ".join(f"“{v}”" for v in GENDER_VALUES)]
+    return []
+
+
 def field_errors(
-    *, field_type: str, choices: list[dict], regex: str, min_value: str, max_value: str
+    *, field_type: str, choices: list[dict], regex: str, min_value: str, max_value: str,
+    bind: str = "",
 ) -> list[tuple[str, str]]:
     """Returns (attribute, message) pairs for one form field."""
-    errors = []
+    errors = [("bind", message)
+              for message in bind_errors(field_type=field_type, bind=bind, choices=choices)]
     if field_type == FieldType.SELECT:
         if not choices:
             errors.append(("choices", _("Trường danh sách chọn phải có ít nhất một lựa chọn.")))
@@ -137,13 +173,14 @@ def field_errors(
     for attr, raw in (("min_value", min_value), ("max_value", max_value)):
         if not raw:
             continue
-        if field_type not in (FieldType.NUMBER, FieldType.DATE):
-            errors.append((attr, _("Giá trị nhỏ nhất/lớn nhất chỉ dùng cho trường số hoặc ngày.")))
+        if field_type not in (FieldType.NUMBER, FieldType.DATE, FieldType.YEAR):
+            errors.append((attr, _("Giá trị nhỏ nhất/lớn nhất chỉ dùng cho trường số, ngày "
+                                   "hoặc năm.")))
             continue
         try:
             bounds[attr] = parse_bound(field_type, raw)
         except (ValueError, InvalidOperation):
-            hint = "YYYY-MM-DD" if field_type == FieldType.DATE else "123"
+            hint = {FieldType.DATE: "YYYY-MM-DD", FieldType.YEAR: "1990"}.get(field_type, "123")
             errors.append((attr, _("Giá trị “%(raw)s” không hợp lệ (ví dụ: %(hint)s).")
                            % {"raw": raw, "hint": hint}))
     if len(bounds) == 2 and bounds["min_value"] > bounds["max_value"]:

@@ -30,6 +30,7 @@ from ..models import (
     StoredDocument,
 )
 from ..policy import may_attach
+from ..prefill import apply_locked_values
 from ..routing import competent_unit
 from ..selectors import (
     EXEMPTION_PROOF_KEY,
@@ -113,7 +114,8 @@ def dossier_create_draft(
     dossier = Dossier.objects.create(
         procedure=procedure, procedure_version=version, applicant=applicant,
         receiving_unit=receiving, current_unit=receiving, channel=Channel.ONLINE,
-        data=data or {}, delivery_method=delivery_method,
+        data=apply_locked_values(version, applicant, data or {}),
+        delivery_method=delivery_method,
         delivery_address=delivery_address_snapshot(delivery_address) if delivery_address else {},
         fee_exemption=fee_exemption or "",
         **_applicant_snapshot(applicant),
@@ -130,7 +132,7 @@ def dossier_update_draft(
     dossier = lock(dossier)
     if not dossier.is_draft or dossier.applicant_id != acting_user.pk:
         raise TransitionNotAllowed(_("Chỉ sửa được hồ sơ nháp của chính bạn."))
-    dossier.data = data
+    dossier.data = apply_locked_values(dossier.procedure_version, acting_user, data)
     fields = ["data"]
     if place is not None:
         dossier.receiving_unit = dossier.current_unit = competent_unit(
@@ -312,7 +314,9 @@ def submit_problems(dossier: Dossier) -> list[Problem]:
 def dossier_submit(*, dossier: Dossier, acting_user) -> Dossier:
     def change(dossier: Dossier, target: str) -> list[str]:
         version = dossier.procedure_version
-        dossier.data = validate_data(version, dossier.data)
+        # Locked identity fields carry the verified values, whatever the draft holds.
+        dossier.data = validate_data(
+            version, apply_locked_values(version, dossier.applicant, dossier.data))
         check_delivery(version, dossier.delivery_method, dossier.delivery_address)
         check_exemption(dossier)
         missing = missing_documents(dossier)

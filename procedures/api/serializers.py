@@ -18,7 +18,8 @@ class FeeSerializer(serializers.ModelSerializer):
 class RequiredDocumentSerializer(serializers.ModelSerializer):
     class Meta:
         model = RequiredDocument
-        fields = ["key", "name", "name_en", "mandatory", "form", "quantity", "reusable", "note"]
+        fields = ["key", "name", "name_en", "mandatory", "form", "quantity", "reusable", "note",
+                  "replaced_by_online_form"]
 
 
 class FormFieldSerializer(serializers.ModelSerializer):
@@ -30,7 +31,7 @@ class FormFieldSerializer(serializers.ModelSerializer):
     class Meta:
         model = FormField
         fields = ["key", "label", "label_en", "type", "required", "choices", "regex", "min", "max",
-                  "help_text", "help_text_en"]
+                  "help_text", "help_text_en", "bind"]
 
 
 class ProcessingStepSerializer(serializers.ModelSerializer):

@@ -91,7 +91,8 @@ def test_supplement_and_withdraw_from_the_dossier_page(citizen_client, submitted
                         {"note": "Gửi lại", "tep__giay-chung-sinh": pdf("moi.pdf")})
     submitted.refresh_from_db()
     assert submitted.state == DossierState.SUBMITTED
-    citizen_client.post(reverse("dossiers:withdraw", args=[submitted.code]))
+    citizen_client.post(reverse("dossiers:withdraw", args=[submitted.code]),
+                        {"note": "Nộp nhầm thủ tục"})
     submitted.refresh_from_db()
     assert submitted.state == DossierState.WITHDRAWN
 

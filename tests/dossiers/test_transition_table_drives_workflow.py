@@ -121,7 +121,7 @@ def _perform(action, dossier, *, people):
     if action == Action.SUBMIT:
         assert citizen.post(f"/api/v1/dossiers/{ref}/submit/").status_code == 200
     elif action == Action.WITHDRAW:
-        citizen.post(reverse("dossiers:withdraw", args=[ref]))
+        citizen.post(reverse("dossiers:withdraw", args=[ref]), {"note": "Không còn nhu cầu."})
     elif action == Action.SUPPLEMENT:
         citizen.post(reverse("dossiers:supplement", args=[ref]), {"note": "Đã bổ sung."})
     elif action == Action.RETURN_RESULT:
