@@ -15,6 +15,7 @@ from citizens.selectors import delivery_addresses_of
 from portal.clientip import client_address
 from portal.files import private_file_response
 from portal.ratelimit import over_limit
+from portal.web import domain_errors_as_messages
 from procedures.constants import DeliveryMethod
 from procedures.models import Procedure
 from units.models import Unit
@@ -176,17 +177,13 @@ def supplement(request, ref: str):
         raise Http404
     form = SupplementForm(request.POST)
     form.is_valid()
-    try:
-        with transaction.atomic():
-            for key, upload in request.FILES.items():
-                if key.startswith("tep__"):
-                    dossier_attach(dossier=dossier, acting_user=request.user,
-                                   document_key=key[5:], upload=upload)
-            dossier_supplement(dossier=dossier, acting_user=request.user,
-                               note=form.cleaned_data.get("note", ""))
-    except DossierError as exc:
-        messages.error(request, exc.message)
-    else:
+    with domain_errors_as_messages(request), transaction.atomic():
+        for key, upload in request.FILES.items():
+            if key.startswith("tep__"):
+                dossier_attach(dossier=dossier, acting_user=request.user,
+                               document_key=key[5:], upload=upload)
+        dossier_supplement(dossier=dossier, acting_user=request.user,
+                           note=form.cleaned_data.get("note", ""))
         messages.success(request, _("Đã gửi nội dung bổ sung."))
     return redirect("dossiers:detail", ref=dossier.ref)
 
@@ -197,12 +194,9 @@ def withdraw(request, ref: str):
     dossier = citizen_dossier(request.user, ref)
     if dossier is None:
         raise Http404
-    try:
+    with domain_errors_as_messages(request):
         dossier_withdraw(dossier=dossier, acting_user=request.user,
                          note=request.POST.get("note", ""))
-    except DossierError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("Đã rút hồ sơ."))
     return redirect("dossiers:detail", ref=dossier.ref)
 

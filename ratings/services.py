@@ -1,6 +1,6 @@
 """Writes of ratings: a citizen rates their returned dossier online, or a walk-in citizen
 rates it at the counter on a kiosk page a clerk opened. One rating per dossier, editable for
-seven days; every write is rate-limited and refreshes the statistics after commit."""
+seven days; every write is rate-limited and announced after commit (``rating_submitted``)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.models import Dossier, DossierTransition
-from portal.tasks import enqueue_on_commit
 
 from .constants import CRITERIA, RATE_LIMITS, RatingSource
 from .exceptions import RatingRateLimited
 from .models import Rating
 from .policy import kiosk_may_rate, rating_editable, rating_refusal
+from .signals import rating_submitted
 
 __all__ = ["kiosk_may_rate", "rating_editable", "rating_refusal", "rating_submit"]
 
@@ -77,7 +77,6 @@ def rating_submit(*, dossier: Dossier, values: dict[str, Any], acting_user=None,
     rating.full_clean(exclude=["dossier", "unit", "procedure", "handlers"])
     rating.save()
     rating.handlers.set(rating_handlers(dossier))
-    from reports.tasks import stats_refresh_dossier
-
-    enqueue_on_commit(stats_refresh_dossier, dossier.pk)
+    transaction.on_commit(lambda: rating_submitted.send_robust(
+        sender=Rating, rating_id=rating.pk, dossier_id=dossier.pk))
     return rating
