@@ -20,7 +20,7 @@ from procedures.constants import DeliveryMethod
 from procedures.models import Procedure
 from units.models import Unit
 
-from .access import citizen_required, may_read_dossier_file
+from .access import citizen_required, may_read_dossier_file, may_read_private_file
 from .exceptions import DossierError
 from .forms import SupplementForm, TrackForm, filing_form_class, split_cleaned
 from .models import Dossier, DossierAttachment, StoredDocument
@@ -218,7 +218,9 @@ def attachment(request, ref: str, pk: int):
 
 @citizen_required
 def stored_document(request, pk: int):
-    item = get_object_or_404(StoredDocument, owner_id=request.user.pk, pk=pk)
+    item = StoredDocument.objects.filter(pk=pk).first()
+    if item is None or not may_read_private_file(request, owner_id=item.owner_id):
+        raise Http404
     return _file_response(item.file, item.content_type, item.original_name)
 
 

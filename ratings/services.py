@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.models import Dossier, DossierTransition
+from portal.ratelimit import over_limit
 
 from .constants import CRITERIA, RATE_LIMITS, RatingSource
 from .exceptions import RatingRateLimited
@@ -25,18 +24,11 @@ FIELDS = ("overall", *[c[0] for c in CRITERIA], "comment")
 
 
 def rate_limit_hit(kind: str, value: str) -> None:
-    """Counts one attempt in the current hour; raises once the hourly limit is passed."""
+    """Counts one attempt; raises once more than the limit were made within an hour
+    (portal.ratelimit's fixed window, which does not limit while the cache is down)."""
     if not value:
         return
-    hour = timezone.now().strftime("%Y%m%d%H")
-    key = f"ratings:rl:{kind}:{value}:{hour}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    if count > RATE_LIMITS[kind]:
+    if over_limit(f"ratings:{kind}:{value}", RATE_LIMITS[kind], window=3600):
         raise RatingRateLimited(_("Bạn đã gửi quá nhiều đánh giá. Vui lòng thử lại sau."),
                                 code="rate_limited")
 
