@@ -1,25 +1,24 @@
-"""Domain errors of the accounts app; views turn them into messages, 404s or API errors."""
+"""Refusals of the accounts app (``portal.exceptions.DomainError``)."""
+
+from portal.exceptions import DomainError
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     code = "account_error"
-
-    def __init__(self, message: str = "", *, code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
 
 
 class OutOfScope(AccountError):
     """The acting staff member may not manage this unit or person; shown as 404."""
 
     code = "not_found"
+    http_status = 404
 
 
 class InvalidOTP(AccountError):
     code = "invalid_otp"
+    http_status = 401
 
 
 class OTPRequired(AccountError):
     code = "otp_required"
+    http_status = 401

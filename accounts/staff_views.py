@@ -15,6 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.web import domain_errors_as_messages
+
 from .exceptions import AccountError, OutOfScope
 from .forms import StaffCreateForm
 from .models import StaffAssignment, User
@@ -98,12 +100,7 @@ def staff_add(request):
 @staff_manager_required
 def staff_deactivate_view(request, user_id: int):
     member = get_object_or_404(staff_members_in_scope(request.user), pk=user_id)
-    try:
+    with domain_errors_as_messages(request):  # OutOfScope: a 404
         staff_deactivate(acting_user=request.user, user=get_object_or_404(User, pk=member.pk))
-    except OutOfScope as exc:
-        raise Http404 from exc
-    except AccountError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("Đã vô hiệu hóa cán bộ %(name)s.") % {"name": member})
     return redirect("staff:staff_list")

@@ -19,7 +19,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .exceptions import AccountError, InvalidOTP
+from portal.web import domain_errors_as_messages
+
+from .exceptions import InvalidOTP
 from .forms import OTPTokenForm, SignInForm
 from .qr import base32_secret, qr_svg
 from .redirects import is_filing_url, safe_next, with_next
@@ -150,15 +152,13 @@ def security(request):
     codes = None
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
+        with domain_errors_as_messages(request):
             if action == "disable_otp":
                 otp_disable(user=user)
                 messages.success(request, _("Đã tắt xác thực hai bước."))
                 return redirect("accounts:security")
             if action == "backup_codes" and has_otp_device(user):
                 codes = otp_backup_codes_regenerate(user=user)
-        except AccountError as exc:
-            messages.error(request, exc.message)
     return render(request, "accounts/security.html", {
         "has_device": has_otp_device(user), "is_staff_member": is_staff_member(user),
         "codes": codes,

@@ -14,7 +14,6 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -24,6 +23,7 @@ from accounts.constants import AccountEventKind
 from accounts.models import AccountEvent, User
 from accounts.selectors import normalize_identifier, user_by_identifier
 from accounts.services import api_tokens_revoke_all
+from portal.ratelimit import over_limit
 from portal.tasks import enqueue_on_commit
 from portal.validators import cccd_errors, normalize_vn_phone
 from units.constants import UnitKind
@@ -140,14 +140,8 @@ def _fingerprint(value: str) -> str:
 
 
 def _count_hit(key: str, limit: int, window: int) -> bool:
-    """Fixed-window counter; True while under the limit (the hit is counted either way)."""
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+    """True while under the limit (the hit is counted either way): portal.ratelimit's counter."""
+    return not over_limit(key, limit, window)
 
 
 def _check_rate_limits(destination: str, ip: str | None) -> None:

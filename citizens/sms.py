@@ -11,8 +11,7 @@ import logging
 import sys
 import uuid
 
-from django.conf import settings
-from django.utils.module_loading import import_string
+from portal.backends import backend_class
 
 from .masking import mask_phone
 
@@ -52,7 +51,7 @@ class LocmemSmsBackend(BaseSmsBackend):
 
 
 def get_backend() -> BaseSmsBackend:
-    return import_string(settings.SMS_BACKEND)()
+    return backend_class("SMS_BACKEND")()
 
 
 def send_sms(*, to: str, body: str) -> str:

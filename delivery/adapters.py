@@ -385,7 +385,8 @@ def _apply_status(provider: PostalProvider, update: StatusUpdate) -> ShipmentCal
                     .filter(tracking_number=update.tracking_number, provider=provider.name)
                     .first())
         if shipment is None:
-            raise ShipmentNotFound(update.tracking_number)
+            raise ShipmentNotFound("Không tìm thấy bưu gửi.",
+                                   details={"tracking_number": update.tracking_number})
         if shipment.events.filter(event_id=update.event_id).exists():
             return ShipmentCallbackOutcome(shipment, applied=False, duplicate=True)
         applied = _moves_forward(shipment, update.status, update.attempt)

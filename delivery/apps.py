@@ -9,12 +9,9 @@ class DeliveryConfig(AppConfig):
     def ready(self) -> None:
         from celery import signals as celery_signals
 
-        from dossiers.signals import dossier_transitioned
-
         from . import receivers, signals, warmup
 
-        dossier_transitioned.connect(receivers.on_dossier_transitioned,
-                                     dispatch_uid="delivery.on_dossier_transitioned")
+        # dossier_transitioned: see settings.DOSSIER_AFTER_TRANSITION.
         signals.payment_confirmed.connect(receivers.on_payment_confirmed,
                                           dispatch_uid="delivery.on_payment_confirmed")
         signals.shipment_delivered.connect(receivers.on_shipment_changed,

@@ -1,14 +1,17 @@
-"""Domain errors of the delivery app; views turn them into responses."""
+"""Refusals of the delivery app (``portal.exceptions.DomainError``)."""
 
 from __future__ import annotations
 
+from portal.exceptions import DomainError
 
-class DeliveryError(Exception):
+
+class DeliveryError(DomainError):
     code = "delivery_error"
 
 
 class InvalidSignature(DeliveryError):
     code = "invalid_signature"
+    http_status = 401
 
 
 class UnknownDocumentKind(DeliveryError):
@@ -17,14 +20,17 @@ class UnknownDocumentKind(DeliveryError):
 
 class GatewayNotConfigured(DeliveryError):
     code = "gateway_not_configured"
+    http_status = 503
 
 
 class PaymentError(DeliveryError):
     code = "payment_error"
+    http_status = 502
 
 
 class ShipmentNotFound(DeliveryError):
     code = "shipment_not_found"
+    http_status = 404
 
 
 class InvalidCallback(DeliveryError):
@@ -35,3 +41,4 @@ class IdempotencyConflict(DeliveryError):
     """The same idempotency key was reused with different shipment data."""
 
     code = "idempotency_conflict"
+    http_status = 409

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from dossiers import calendar
 from dossiers.constants import TRANSITIONS, Action
 from dossiers.exceptions import DossierInvalid, NotPermitted
-from dossiers.models import Dossier, DossierSlip
+from dossiers.models import Dossier
 from dossiers.policy import holds_rule_role, in_source_state, may_perform
 from dossiers.selectors import fee_lines, fee_outstanding
 from dossiers.services import (
@@ -32,12 +32,12 @@ from dossiers.uploads import inspect_upload
 from portal.tasks import enqueue_on_commit
 from procedures.constants import DeliveryMethod
 
-from . import contexts
-from .adapters import document_render, payment_create, payment_receipt_issue, shipment_create
+from .adapters import payment_create, payment_receipt_issue, shipment_create
 from .constants import DOSSIER_FEE, DocumentKind, PaymentStatus, PickupReason, ShipmentStatus
 from .documents import PaymentLine
 from .models import GeneratedDocument, Overpayment, Payment, PickupAppointment, Shipment
 from .postal import Party
+from .rendering import render_dossier_document, render_dossier_documents, shipment_key
 
 logger = logging.getLogger(__name__)
 
@@ -101,10 +101,6 @@ def payment_receipt_for(*, payment_id: int) -> GeneratedDocument | None:
 
 
 # --- routing the result ----------------------------------------------------------------------
-
-
-def shipment_key(dossier_id: int) -> str:
-    return f"dossier:{dossier_id}:result"
 
 
 def _locked(dossier_id: int) -> Dossier | None:
@@ -201,8 +197,6 @@ def _schedule_pickups(dossiers: list[Dossier], *, reason: str) -> list[PickupApp
     if len(dossiers) == 1:
         _render_on_commit(DocumentKind.PICKUP_SLIP, dossiers[0].pk)
     else:
-        from .tasks import render_dossier_documents
-
         enqueue_on_commit(render_dossier_documents, DocumentKind.PICKUP_SLIP,
                           [dossier.pk for dossier in dossiers])
     return appointments
@@ -240,8 +234,6 @@ def postage_due_on_delivery(dossier: Dossier) -> int:
 
 
 def _render_on_commit(kind: str, dossier_id: int, slip_id: int | None = None) -> None:
-    from .tasks import render_dossier_document
-
     enqueue_on_commit(render_dossier_document, kind, dossier_id, slip_id)
 
 
@@ -318,37 +310,3 @@ def pickup_hand_over(
     note = _("Trả kết quả tại quầy cho %(name)s (%(who)s, CCCD ********%(tail)s); đã ký nhận.") \
         % {"name": appointment.collector_name, "who": who, "tail": national_id[-4:]}
     return dossier_return_result(dossier=dossier, acting_user=acting_user, note=note)
-
-
-# --- documents ------------------------------------------------------------------------------
-
-
-def dossier_document_render(*, kind: str, dossier_id: int, slip_id: int | None = None
-                            ) -> GeneratedDocument | None:
-    dossier = (Dossier.objects.select_related("receiving_unit__parent", "procedure",
-                                              "procedure_version")
-               .filter(pk=dossier_id).first())
-    if dossier is None:
-        return None
-    if slip_id is not None:
-        slip = DossierSlip.objects.filter(pk=slip_id, dossier_id=dossier_id).first()
-        if slip is None:
-            return None
-        kind = contexts.SLIP_DOCUMENT_KIND[slip.kind]
-        context = contexts.slip_context(dossier, slip)
-    elif kind == DocumentKind.CONTROL_SHEET:
-        context = contexts.control_sheet_context(dossier)
-    elif kind == DocumentKind.PICKUP_SLIP:
-        appointment = PickupAppointment.objects.filter(dossier_id=dossier_id).first()
-        if appointment is None:
-            return None
-        context = contexts.pickup_slip_context(dossier, appointment)
-    elif kind == DocumentKind.POSTAL_LABEL:
-        shipment = Shipment.objects.filter(idempotency_key=shipment_key(dossier_id)).first()
-        if shipment is None:
-            return None
-        context = contexts.postal_label_context(dossier, shipment)
-    else:
-        raise ValueError(f"{kind!r} is not rendered from a dossier")
-    return document_render(kind=kind, subject_key=contexts.subject_key(kind, dossier_id, slip_id),
-                           context=context, dossier_id=dossier_id)

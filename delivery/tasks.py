@@ -12,26 +12,23 @@ from celery import shared_task
 from celery_batches import Batches
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
 
 from dossiers.constants import TRANSITIONS, Action
 from dossiers.models import Dossier, DossierSlip
 from dossiers.services import dossier_record_event
-from portal.tasks import enqueue
+from portal.tasks import RETRY, TRANSIENT, enqueue
 
 from . import contexts, services
 from .constants import DocumentKind, PaymentStatus, ShipmentStatus
 from .models import GeneratedDocument, OverdueAlert, Payment, PickupAppointment, Shipment
+from .rendering import render_dossier_document
 
 logger = logging.getLogger(__name__)
 
-TRANSIENT = (OperationalError, InterfaceError, BrokerError, ConnectionError, TimeoutError)
-RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_backoff_max": 600,
-         "retry_jitter": True, "max_retries": 10}
 
 
 @shared_task(bind=True, **RETRY)
@@ -74,29 +71,6 @@ def route_results(requests) -> dict[int, str]:
             except Exception:  # the broker is down too: sweep_unrouted will find it
                 logger.warning("could not re-enqueue routing of %s", dossier_id, exc_info=True)
         return {}
-
-
-@shared_task(bind=True, **RETRY)
-def render_dossier_document(self, kind: str, dossier_id: int, slip_id: int | None = None
-                            ) -> int | None:
-    document = services.dossier_document_render(kind=kind, dossier_id=dossier_id,
-                                                slip_id=slip_id)
-    return document.pk if document else None
-
-
-@shared_task(bind=True, **RETRY)
-def render_dossier_documents(self, kind: str, dossier_ids: list[int]) -> int:
-    """One kind of document (pickup slips) for a page of dossiers in one message; a retry
-    renders only those not stored yet."""
-    done = set(GeneratedDocument.objects.filter(kind=kind, dossier_id__in=dossier_ids)
-               .values_list("dossier_id", flat=True))
-    rendered = 0
-    for dossier_id in dossier_ids:
-        if dossier_id in done:
-            continue
-        document = services.dossier_document_render(kind=kind, dossier_id=dossier_id)
-        rendered += document is not None
-    return rendered
 
 
 @shared_task(bind=True, **RETRY)

@@ -24,19 +24,20 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dossiers.access import citizen_required, may_read_dossier_file, staff_required
-from dossiers.exceptions import DossierError
 from dossiers.forms import normalize_dossier_code
 from dossiers.models import Dossier
 from dossiers.selectors import citizen_dossier, dossier_by_ref, staff_dossier
 from dossiers.services import personal_data_access_record
+from portal.api.errors import domain_error_response
 from portal.baseurl import public_base_url
 from portal.clientip import client_address
 from portal.files import private_file_response
 from portal.tasks import enqueue
+from portal.web import domain_errors_as_messages
 
 from . import adapters, selectors, services
 from .constants import DocumentKind
-from .exceptions import DeliveryError, InvalidCallback, InvalidSignature, ShipmentNotFound
+from .exceptions import DeliveryError, InvalidSignature
 from .forms import HandOverForm, RefundForm
 from .models import GeneratedDocument, Payment, PickupAppointment
 from .payments import get_gateway
@@ -44,11 +45,9 @@ from .tasks import render_dossier_document
 
 
 def _sandbox_gateway():
-    if settings.PAYMENT_GATEWAY != "sandbox":
+    if settings.PAYMENT_GATEWAY_BACKEND != settings.SANDBOX_PAYMENT_GATEWAY:
         raise Http404
-    from .payments.sandbox import SandboxGateway
-
-    return SandboxGateway()
+    return get_gateway()
 
 
 @require_http_methods(["GET", "POST"])
@@ -124,17 +123,13 @@ def _error(status: int, code: str, message: str) -> JsonResponse:
 def postal_callback(request: HttpRequest) -> JsonResponse:
     if request.method != "POST":
         return _error(405, "method_not_allowed", "Chỉ chấp nhận POST.")
-    if settings.POSTAL_PROVIDER != "sandbox":
+    if not settings.POSTAL_PROVIDER_BACKEND:
         return _error(404, "provider_not_configured", "Chưa cấu hình đơn vị bưu chính.")
     headers = {key: value for key, value in request.headers.items()}
     try:
         outcome = adapters.shipment_handle_callback(body=request.body, headers=headers)
-    except InvalidSignature:
-        return _error(401, "invalid_signature", "Chữ ký không hợp lệ.")
-    except InvalidCallback as exc:
-        return _error(400, "invalid_callback", str(exc))
-    except ShipmentNotFound:
-        return _error(404, "shipment_not_found", "Không tìm thấy bưu gửi.")
+    except DeliveryError as exc:  # the provider reads the envelope, not a page
+        return domain_error_response(exc)
     shipment = outcome.shipment
     return JsonResponse({
         "ok": True, "tracking_number": shipment.tracking_number, "status": shipment.status,
@@ -152,14 +147,11 @@ def pay_dossier(request: HttpRequest, ref: str) -> HttpResponse:
     dossier = citizen_dossier(request.user, ref)
     if dossier is None:
         raise Http404
-    try:
-        url = services.dossier_payment_start(
+    with domain_errors_as_messages(request):
+        return HttpResponseRedirect(services.dossier_payment_start(
             dossier=dossier, client_ip=client_address(request) or "127.0.0.1",
-            return_url=public_base_url(request) + reverse("delivery:payment-return"))
-    except DossierError as exc:
-        messages.error(request, exc.message)
-        return redirect("dossiers:detail", ref=dossier.ref)
-    return HttpResponseRedirect(url)
+            return_url=public_base_url(request) + reverse("delivery:payment-return")))
+    return redirect("dossiers:detail", ref=dossier.ref)
 
 
 def _dossier_of(document: GeneratedDocument) -> Dossier | None:
@@ -237,16 +229,13 @@ def counter_dossier(request: HttpRequest, ref: str) -> HttpResponse:
     form = HandOverForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with domain_errors_as_messages(request):
             services.pickup_hand_over(
                 dossier=dossier, acting_user=request.user,
                 collector_is_owner=data["nguoi_nhan"] == "chinh_chu",
                 collector_national_id=data["cccd"], collector_name=data.get("ho_ten", ""),
                 authorisation=data.get("giay_uy_quyen"),
                 identity_checked=data["da_kiem_tra"], signature_confirmed=data["da_ky_nhan"])
-        except DossierError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(request, _("Đã trả kết quả hồ sơ %(code)s.") % {"code": dossier.ref})
             return redirect("delivery_staff:counter", ref=dossier.ref)
     personal_data_access_record(dossier=dossier, user=request.user, purpose="counter")

@@ -43,20 +43,34 @@ def staff_required(view):
     return wrapper
 
 
-def may_read_dossier_file(request, dossier, *, purpose: str) -> bool:
-    """The one access rule for a dossier's files (attachments, generated PDFs, the counter's
-    authorisation scan): the applicant, or staff of a unit handling the dossier who passed
-    two-factor; a staff read leaves a personal-data access row. Anyone else: False (the
-    views answer 404, so the file does not exist for them)."""
+def may_read_private_file(request, *, owner_id: int | None, dossier=None,
+                          purpose: str = "") -> bool:
+    """The one access rule for every private download: its owner (the citizen whose
+    e-document store or dossier it is), or — for a dossier's file — staff of a unit handling
+    the dossier who passed two-factor, with a personal-data access row for the read. Anyone
+    else: False (the views answer 404, so the file does not exist for them)."""
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    if owner_id is not None and owner_id == user.pk:
+        return True
+    if dossier is None:
+        return False
     from .selectors import can_view_dossier
     from .services import personal_data_access_record
 
-    user = request.user
-    if dossier is None or not can_view_dossier(user, dossier):
+    if not can_view_dossier(user, dossier):
         return False
-    if dossier.applicant_id == user.pk:
-        return True
     if not getattr(user, "is_verified", lambda: False)():
         return False
     personal_data_access_record(dossier=dossier, user=user, purpose=purpose)
     return True
+
+
+def may_read_dossier_file(request, dossier, *, purpose: str) -> bool:
+    """``may_read_private_file`` for a dossier's files (attachments, generated PDFs, the
+    counter's authorisation scan)."""
+    if dossier is None:
+        return False
+    return may_read_private_file(request, owner_id=dossier.applicant_id, dossier=dossier,
+                                 purpose=purpose)

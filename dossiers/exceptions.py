@@ -1,18 +1,12 @@
-"""Domain errors of dossiers; views turn them into messages and the API into structured errors."""
+"""Refusals of dossiers (``portal.exceptions.DomainError``)."""
 
 from __future__ import annotations
 
+from portal.exceptions import DomainError
 
-class DossierError(Exception):
+
+class DossierError(DomainError):
     code = "dossier_error"
-    http_status = 400
-
-    def __init__(self, message: str, *, code: str | None = None, details=None):
-        super().__init__(message)
-        self.message = message
-        self.details = details
-        if code:
-            self.code = code
 
 
 class TransitionNotAllowed(DossierError):
@@ -34,9 +28,7 @@ class NotPermitted(DossierError):
 
 class UploadRejected(DossierError):
     code = "upload_rejected"
-    http_status = 400
 
 
 class DossierInvalid(DossierError):
     code = "invalid"
-    http_status = 400

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import staff_units, user_by_identifier
+from portal.web import domain_errors_as_messages
 from procedures.models import Procedure
 from units.constants import UnitKind
 from units.models import Unit
@@ -19,7 +20,6 @@ from units.models import Unit
 from .access import staff_required
 from .constants import TRANSITIONS, Action, Channel
 from .display import answers
-from .exceptions import DossierError
 from .forms import ActionForm, QueueFilterForm, reception_form_class, split_cleaned
 from .policy import staff_actions
 from .selectors import (
@@ -124,13 +124,10 @@ def staff_act(request, ref: str):
         extra["new_due_date"] = data.get("new_due_date")
     if data["action"] == Action.MARK_RESULT_READY and data.get("result_file"):
         extra["result_file"] = data["result_file"]
-    try:
+    with domain_errors_as_messages(request):
         dossier = dossier_act(dossier=dossier, acting_user=request.user, action=data["action"],
                               note=data.get("note", ""), expected_version=data.get("version"),
                               **extra)
-    except DossierError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("Đã thực hiện: %(action)s – hồ sơ %(code)s.")
                          % {"action": Action(data["action"]).label, "code": dossier.ref})
     return redirect("dossiers_staff:detail", ref=dossier.ref)
@@ -173,11 +170,8 @@ def reception(request):
         form = form_class(request.POST, request.FILES)
         form.fields["noi_cu_tru"].queryset = Unit.objects.active().filter(kind=UnitKind.WARD)
         if form.is_valid():
-            try:
+            with domain_errors_as_messages(request):
                 dossier = _receive_paper(request, form, procedure, intake_units)
-            except DossierError as exc:
-                messages.error(request, exc.message)
-            else:
                 messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s, chuyển đến %(unit)s.")
                                  % {"code": dossier.code, "unit": dossier.receiving_unit.name})
                 return redirect("dossiers_staff:detail", ref=dossier.ref)

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 from portal.clientip import client_address
 from portal.files import private_file_response
 from portal.ratelimit import over_limit
+from portal.web import domain_errors_as_messages
 from units.models import Unit
 
-from .access import citizen_required, may_read_dossier_file
+from .access import citizen_required, may_read_dossier_file, may_read_private_file
 from .constants import Action, DossierState
-from .exceptions import DossierError
 from .filing_views import autosave, delete_draft, edit_draft, file_dossier, upload  # noqa: F401
 from .forms import SupplementForm, TrackForm, WithdrawForm
 from .models import DossierAttachment, StoredDocument
@@ -75,17 +75,13 @@ def supplement(request, ref: str):
         raise Http404
     form = SupplementForm(request.POST)
     form.is_valid()
-    try:
-        with transaction.atomic():
-            for key, upload in request.FILES.items():
-                if key.startswith("tep__"):
-                    dossier_attach(dossier=dossier, acting_user=request.user,
-                                   document_key=key[5:], upload=upload)
-            dossier_supplement(dossier=dossier, acting_user=request.user,
-                               note=form.cleaned_data.get("note", ""))
-    except DossierError as exc:
-        messages.error(request, exc.message)
-    else:
+    with domain_errors_as_messages(request), transaction.atomic():
+        for key, upload in request.FILES.items():
+            if key.startswith("tep__"):
+                dossier_attach(dossier=dossier, acting_user=request.user,
+                               document_key=key[5:], upload=upload)
+        dossier_supplement(dossier=dossier, acting_user=request.user,
+                           note=form.cleaned_data.get("note", ""))
         messages.success(request, _("Đã gửi nội dung bổ sung."))
     return redirect("dossiers:detail", ref=dossier.ref)
 
@@ -102,12 +98,9 @@ def withdraw(request, ref: str):
         return redirect("dossiers:detail", ref=dossier.ref)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors_as_messages(request):
             dossier_withdraw(dossier=dossier, acting_user=request.user,
                              note=form.cleaned_data["note"])
-        except DossierError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(request, _("Đã rút hồ sơ."))
         return redirect("dossiers:detail", ref=dossier.ref)
     return render(request, "dossiers/withdraw_confirm.html", {"dossier": dossier, "form": form})
@@ -130,7 +123,9 @@ def attachment(request, ref: str, pk: int):
 
 @citizen_required
 def stored_document(request, pk: int):
-    item = get_object_or_404(StoredDocument, owner_id=request.user.pk, pk=pk)
+    item = StoredDocument.objects.filter(pk=pk).first()
+    if item is None or not may_read_private_file(request, owner_id=item.owner_id):
+        raise Http404
     return _file_response(item.file, item.content_type, item.original_name)
 
 

@@ -23,6 +23,8 @@ from rest_framework.exceptions import ParseError
 from rest_framework.settings import api_settings
 from rest_framework.utils import json
 
+from .exceptions import DomainError
+
 MAX_JSON_DEPTH = 64
 
 _FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
@@ -33,17 +35,15 @@ _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 
-class InvalidInput(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class InvalidInput(DomainError):
+    """Input no view can store or show, refused at the edge (``portal.middleware``)."""
+
+    code = "bad_request"
 
 
 def invalid_characters() -> InvalidInput:
-    return InvalidInput("invalid_characters",
-                        _("Dữ liệu gửi lên chứa ký tự không hợp lệ (ký tự NUL hoặc ký tự Unicode "
-                          "không ghép cặp)."))
+    return InvalidInput(_("Dữ liệu gửi lên chứa ký tự không hợp lệ (ký tự NUL hoặc ký tự "
+                          "Unicode không ghép cặp)."), code="invalid_characters")
 
 
 def text_encoding(encoding: str | None) -> str:
@@ -53,9 +53,8 @@ def text_encoding(encoding: str | None) -> str:
     try:
         "".encode(encoding)
     except (LookupError, UnicodeError):
-        raise InvalidInput("unsupported_charset",
-                           _("Bảng mã %(charset)s không được hỗ trợ.") % {"charset": encoding}
-                           ) from None
+        raise InvalidInput(_("Bảng mã %(charset)s không được hỗ trợ.") % {"charset": encoding},
+                           code="unsupported_charset") from None
     return encoding
 
 
@@ -101,9 +100,8 @@ def check_json_text(text: str) -> None:
     for bracket in _NOT_BRACKET.sub("", _STRING.sub("", text)):
         depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
         if depth > MAX_JSON_DEPTH:
-            raise InvalidInput("too_deep",
-                               _("Dữ liệu JSON lồng nhau quá sâu (tối đa %(depth)d cấp).")
-                               % {"depth": MAX_JSON_DEPTH})
+            raise InvalidInput(_("Dữ liệu JSON lồng nhau quá sâu (tối đa %(depth)d cấp).")
+                               % {"depth": MAX_JSON_DEPTH}, code="too_deep")
 
 
 def _parse_error(exc: InvalidInput) -> ParseError:

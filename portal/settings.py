@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "portal.middleware.RejectInvalidInputMiddleware",
     "portal.middleware.RollbackOnServerErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A service's refusal (DomainError) that a view did not handle: a message, never a 500.
+    "portal.web.DomainErrorMiddleware",
     "accounts.middleware.AccountGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -415,11 +417,32 @@ ACKNOWLEDGE_WITHIN_WORKING_HOURS = env.int("ACKNOWLEDGE_WITHIN_WORKING_HOURS", d
 BENCH_ENDPOINTS = env.bool("BENCH_ENDPOINTS", default=DEBUG)
 
 # --- Delivery: online payment and public postal service ------------------------------------
-# "sandbox" is the built-in VNPay-like gateway and VNPost-like provider. Secrets sign every
+# Back-ends by dotted path, like EMAIL_BACKEND: a class implementing
+# delivery.payments.base.PaymentGateway / delivery.postal.base.PostalProvider; empty: none.
+# The sandboxes are the built-in VNPay-like gateway and VNPost-like provider. Secrets sign every
 # redirect and callback: dev derives them from the secret key; production has no default, so a
 # configured sandbox without its secret stops start-up. Production leaves both off unless set.
-PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="sandbox" if DEBUG else "")
-POSTAL_PROVIDER = env.str("POSTAL_PROVIDER", default="sandbox" if DEBUG else "")
+SANDBOX_PAYMENT_GATEWAY = "delivery.payments.sandbox.SandboxGateway"
+SANDBOX_POSTAL_PROVIDER = "delivery.postal.sandbox.SandboxPostalProvider"
+
+
+def _backend(setting: str, legacy: str, sandbox: str) -> str:
+    # Deprecated: PAYMENT_GATEWAY=sandbox / POSTAL_PROVIDER=sandbox, the names deployed configs
+    # (docker-compose.yml) still use, select the sandbox; the dotted path wins when both are set.
+    if legacy in env.ENVIRON:
+        name = env.str(legacy, default="")
+        if name not in ("", "sandbox"):
+            raise ImproperlyConfigured(f"{legacy}={name!r}: set {setting} to a dotted path.")
+        default = sandbox if name else ""
+    else:
+        default = sandbox if DEBUG else ""
+    return env.str(setting, default=default)
+
+
+PAYMENT_GATEWAY_BACKEND = _backend("PAYMENT_GATEWAY_BACKEND", "PAYMENT_GATEWAY",
+                                   SANDBOX_PAYMENT_GATEWAY)
+POSTAL_PROVIDER_BACKEND = _backend("POSTAL_PROVIDER_BACKEND", "POSTAL_PROVIDER",
+                                   SANDBOX_POSTAL_PROVIDER)
 PAYMENT_SANDBOX_TMN_CODE = env.str("PAYMENT_SANDBOX_TMN_CODE", default="DVCSBX01")
 POSTAL_MAX_ATTEMPTS = env.int("POSTAL_MAX_ATTEMPTS", default=3)
 POSTAL_RESULT_WEIGHT_GRAMS = env.int("POSTAL_RESULT_WEIGHT_GRAMS", default=200)
@@ -443,15 +466,15 @@ if DEBUG:
     PAYMENT_SANDBOX_SECRET = PAYMENT_SANDBOX_SECRET or _derived_dev_secret("payment-sandbox")
     POSTAL_SANDBOX_SECRET = POSTAL_SANDBOX_SECRET or _derived_dev_secret("postal-sandbox")
 else:
-    if PAYMENT_GATEWAY == "sandbox" and len(PAYMENT_SANDBOX_SECRET) < 32:
+    if PAYMENT_GATEWAY_BACKEND == SANDBOX_PAYMENT_GATEWAY and len(PAYMENT_SANDBOX_SECRET) < 32:
         raise ImproperlyConfigured(
-            "PAYMENT_SANDBOX_SECRET must be set (at least 32 characters) when "
-            "PAYMENT_GATEWAY=sandbox and DJANGO_DEBUG=0."
+            "PAYMENT_SANDBOX_SECRET must be set (at least 32 characters) when the payment "
+            "gateway is the sandbox and DJANGO_DEBUG=0."
         )
-    if POSTAL_PROVIDER == "sandbox" and len(POSTAL_SANDBOX_SECRET) < 32:
+    if POSTAL_PROVIDER_BACKEND == SANDBOX_POSTAL_PROVIDER and len(POSTAL_SANDBOX_SECRET) < 32:
         raise ImproperlyConfigured(
-            "POSTAL_SANDBOX_SECRET must be set (at least 32 characters) when "
-            "POSTAL_PROVIDER=sandbox and DJANGO_DEBUG=0."
+            "POSTAL_SANDBOX_SECRET must be set (at least 32 characters) when the postal "
+            "provider is the sandbox and DJANGO_DEBUG=0."
         )
 
 # One JSON line per record in production (LOG_FORMAT=json), readable text in development.
@@ -478,6 +501,13 @@ LOGGING = {
 }
 
 # --- Dossiers ------------------------------------------------------------------------------
+# What runs after a transition commits, in this order: the receivers of
+# dossiers.signals.dossier_transitioned, connected by DossiersConfig.ready() and nowhere else.
+# (The citizen's notice and the queue counts are the transition service's own work.)
+DOSSIER_AFTER_TRANSITION = [
+    "delivery.receivers.on_dossier_transitioned",  # route a ready result, render the slip
+    "reports.receivers.on_dossier_transitioned",  # refresh the statistics of the dossier
+]
 DOSSIER_MAX_FILE_BYTES = env.int("DOSSIER_MAX_FILE_BYTES", default=10 * 1024 * 1024)
 DOSSIER_MAX_TOTAL_BYTES = env.int("DOSSIER_MAX_TOTAL_BYTES", default=50 * 1024 * 1024)
 # Everything one citizen has uploaded (e-document store), in MB; identical files count once.

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import logging
 
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
+from kombu.exceptions import OperationalError as BrokerError
+
+# A failure of the database or the broker that a later attempt may not meet: retried with
+# backoff (open-forms registrations); anything else is a bug and fails the task at once.
+TRANSIENT = (OperationalError, InterfaceError, BrokerError, ConnectionError, TimeoutError)
+RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_backoff_max": 600,
+         "retry_jitter": True, "max_retries": 10}
 
 logger = logging.getLogger(__name__)
 

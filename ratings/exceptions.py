@@ -1,12 +1,12 @@
+"""Refusals of ratings (``portal.exceptions.DomainError``)."""
+
 from __future__ import annotations
 
+from portal.exceptions import DomainError
 
-class RatingError(Exception):
-    http_status = 400
 
-    def __init__(self, message: str, *, code: str) -> None:
-        super().__init__(message)
-        self.message, self.code = message, code
+class RatingError(DomainError):
+    code = "rating_error"
 
 
 class RatingNotAllowed(RatingError):
@@ -18,4 +18,5 @@ class RatingLocked(RatingError):
 
 
 class RatingRateLimited(RatingError):
+    code = "rate_limited"
     http_status = 429

@@ -1,23 +1,22 @@
 """Writes of ratings: a citizen rates their returned dossier online, or a walk-in citizen
 rates it at the counter on a kiosk page a clerk opened. One rating per dossier, editable for
-seven days; every write is rate-limited and refreshes the statistics after commit."""
+seven days; every write is rate-limited and announced after commit (``rating_submitted``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.models import Dossier, DossierTransition
-from portal.tasks import enqueue_on_commit
+from portal.ratelimit import over_limit
 
 from .constants import CRITERIA, RATE_LIMITS, RatingSource
 from .exceptions import RatingRateLimited
 from .models import Rating
 from .policy import kiosk_may_rate, rating_editable, rating_refusal
+from .signals import rating_submitted
 
 __all__ = ["kiosk_may_rate", "rating_editable", "rating_refusal", "rating_submit"]
 
@@ -25,18 +24,11 @@ FIELDS = ("overall", *[c[0] for c in CRITERIA], "comment")
 
 
 def rate_limit_hit(kind: str, value: str) -> None:
-    """Counts one attempt in the current hour; raises once the hourly limit is passed."""
+    """Counts one attempt; raises once more than the limit were made within an hour
+    (portal.ratelimit's fixed window, which does not limit while the cache is down)."""
     if not value:
         return
-    hour = timezone.now().strftime("%Y%m%d%H")
-    key = f"ratings:rl:{kind}:{value}:{hour}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    if count > RATE_LIMITS[kind]:
+    if over_limit(f"ratings:{kind}:{value}", RATE_LIMITS[kind], window=3600):
         raise RatingRateLimited(_("Bạn đã gửi quá nhiều đánh giá. Vui lòng thử lại sau."),
                                 code="rate_limited")
 
@@ -77,7 +69,6 @@ def rating_submit(*, dossier: Dossier, values: dict[str, Any], acting_user=None,
     rating.full_clean(exclude=["dossier", "unit", "procedure", "handlers"])
     rating.save()
     rating.handlers.set(rating_handlers(dossier))
-    from reports.tasks import stats_refresh_dossier
-
-    enqueue_on_commit(stats_refresh_dossier, dossier.pk)
+    transaction.on_commit(lambda: rating_submitted.send_robust(
+        sender=Rating, rating_id=rating.pk, dossier_id=dossier.pk))
     return rating

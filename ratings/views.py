@@ -15,8 +15,8 @@ from dossiers.access import citizen_required, staff_required
 from dossiers.models import Dossier
 from dossiers.selectors import citizen_dossier
 from portal.clientip import client_address
+from portal.web import Outcome, domain_errors_as_messages
 
-from .exceptions import RatingError
 from .forms import KioskCodeForm, RatingForm
 from .models import Rating
 from .policy import rating_editable, rating_refusal
@@ -33,21 +33,17 @@ def rate(request, ref: str):
     rating = Rating.objects.filter(dossier=dossier).first()
     initial = {f: getattr(rating, f) for f in FIELDS} if rating else None
     form = RatingForm(request.POST or None, initial=initial)
-    status = 200
+    outcome = Outcome()
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors_as_messages(request) as outcome:
             rating_submit(dossier=dossier, values=form.cleaned_data, acting_user=request.user,
                           client_ip=client_address(request))
-        except RatingError as exc:
-            messages.error(request, exc.message)
-            status = exc.http_status
-        else:
             messages.success(request, _("Cảm ơn ông/bà đã đánh giá."))
             return redirect("dossiers:detail", ref=dossier.ref)
     return render(request, "ratings/rate.html", {
         "dossier": dossier, "form": form, "rating": rating,
         "editable": rating_editable(rating) and dossier.is_returned,
-    }, status=status)
+    }, status=outcome.status)
 
 
 def _kiosk_clerk(request):
@@ -65,11 +61,10 @@ def kiosk(request):
     _kiosk_clerk(request)
     form = KioskCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors_as_messages(request) as outcome:
             rate_limit_hit("kiosk", request.session.session_key or "")
-        except RatingError as exc:
-            messages.error(request, exc.message)
-            return render(request, "ratings/kiosk.html", {"form": form}, status=429)
+        if not outcome.ok:
+            return render(request, "ratings/kiosk.html", {"form": form}, status=outcome.status)
         code = form.cleaned_data["code"].strip()
         dossier = Dossier.objects.filter(code=code).select_related("receiving_unit").first()
         refusal = dossier and rating_refusal(dossier=dossier, kiosk_clerk=request.user)
@@ -93,17 +88,13 @@ def kiosk_rate(request, code: str):
         return render(request, "ratings/kiosk.html", {"form": KioskCodeForm()},
                       status=refusal.http_status)
     form = RatingForm(request.POST or None)
-    status = 200
+    outcome = Outcome()
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors_as_messages(request) as outcome:
             rating_submit(dossier=dossier, values=form.cleaned_data, kiosk_clerk=clerk,
                           kiosk_session=request.session.session_key or "",
                           client_ip=client_address(request))
-        except RatingError as exc:
-            messages.error(request, exc.message)
-            status = exc.http_status
-        else:
             messages.success(request, _("Cảm ơn ông/bà đã đánh giá."))
             return redirect("ratings_staff:kiosk")
     return render(request, "ratings/kiosk_rate.html", {"dossier": dossier, "form": form},
-                  status=status)
+                  status=outcome.status)

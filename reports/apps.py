@@ -7,12 +7,12 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Thống kê, báo cáo")
 
     def ready(self) -> None:
-        from dossiers.signals import dossier_transitioned
+        from ratings.signals import rating_submitted
 
         from .index766 import definition
-        from .receivers import on_dossier_transitioned
+        from .receivers import on_rating_submitted
 
         definition()  # a broken index766.json stops start-up instead of a page later
 
-        dossier_transitioned.connect(on_dossier_transitioned,
-                                     dispatch_uid="reports.dossier_transitioned")
+        # dossier_transitioned: see settings.DOSSIER_AFTER_TRANSITION.
+        rating_submitted.connect(on_rating_submitted, dispatch_uid="reports.rating_submitted")

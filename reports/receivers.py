@@ -1,6 +1,6 @@
-"""Keeps the statistics tables in step with the dossier workflow without touching it: every
-committed transition enqueues a refresh of that dossier's fact row and of the rollup cells it
-touches."""
+"""Keeps the statistics tables in step with the dossier workflow and the ratings without
+touching either: every committed transition or rating enqueues a refresh of that dossier's fact
+row and of the rollup cells it touches."""
 
 from __future__ import annotations
 
@@ -16,4 +16,10 @@ def on_dossier_transitioned(sender, *, dossier_id: int, action: str = "", **kwar
 
     if action in UNCOUNTED_ACTIONS:
         return
+    enqueue_on_commit(stats_refresh_dossier, dossier_id)
+
+
+def on_rating_submitted(sender, *, dossier_id: int, **kwargs) -> None:
+    from .tasks import stats_refresh_dossier
+
     enqueue_on_commit(stats_refresh_dossier, dossier_id)

@@ -7,12 +7,12 @@ from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from knox.models import AuthToken
 from rest_framework import permissions, serializers, status
-from rest_framework.exceptions import APIException, AuthenticationFailed, PermissionDenied
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from ..exceptions import InvalidOTP
+from ..exceptions import OTPRequired
 from ..guard import staff_access_revoked
 from ..selectors import has_otp_device, is_staff_member
 from ..services import api_token_issue, api_token_revoke, otp_verify, user_sign_out_everywhere
@@ -25,12 +25,6 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
     otp = serializers.CharField(required=False, allow_blank=True,
                                 help_text="Mã xác thực hai bước, bắt buộc nếu tài khoản có.")
-
-
-class OTPRequired(APIException):
-    status_code = status.HTTP_401_UNAUTHORIZED
-    default_detail = "Cần mã xác thực hai bước."
-    default_code = "otp_required"
 
 
 def _presented_token(request) -> AuthToken:
@@ -76,11 +70,8 @@ class TokenView(APIView):
             raise AuthenticationFailed("Tài khoản đã bị vô hiệu hóa.", code="account_inactive")
         if has_otp_device(user):
             if not data.get("otp"):
-                raise OTPRequired()
-            try:
-                otp_verify(user=user, token=data["otp"])
-            except InvalidOTP as exc:
-                raise AuthenticationFailed(exc.message, code="invalid_otp") from exc
+                raise OTPRequired("Cần mã xác thực hai bước.")
+            otp_verify(user=user, token=data["otp"])  # InvalidOTP: 401 invalid_otp
         elif is_staff_member(user):
             raise PermissionDenied(
                 "Cán bộ phải đăng ký xác thực hai bước trên cổng trước khi dùng API.",

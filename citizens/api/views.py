@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..exceptions import CitizenError
 from ..models import DeliveryAddress
 from ..selectors import delivery_addresses_of
 from ..services import (
@@ -19,10 +17,6 @@ from ..services import (
     delivery_address_update,
 )
 from .serializers import DeliveryAddressSerializer, MeSerializer
-
-
-def _as_validation_error(exc: CitizenError) -> ValidationError:
-    return ValidationError({exc.field or "non_field_errors": [exc.message]})
 
 
 class MeView(APIView):
@@ -36,10 +30,7 @@ class MeView(APIView):
     def patch(self, request):
         serializer = MeSerializer(request.user, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        try:
-            user = citizen_profile_update(user=request.user, **serializer.validated_data)
-        except CitizenError as exc:
-            raise _as_validation_error(exc) from exc
+        user = citizen_profile_update(user=request.user, **serializer.validated_data)
         return Response(MeSerializer(user).data)
 
 
@@ -55,18 +46,12 @@ class DeliveryAddressViewSet(viewsets.ModelViewSet):
         return delivery_addresses_of(self.request.user)
 
     def perform_create(self, serializer):
-        try:
-            serializer.instance = delivery_address_create(owner=self.request.user,
-                                                          **serializer.validated_data)
-        except CitizenError as exc:
-            raise _as_validation_error(exc) from exc
+        serializer.instance = delivery_address_create(owner=self.request.user,
+                                                      **serializer.validated_data)
 
     def perform_update(self, serializer):
-        try:
-            serializer.instance = delivery_address_update(address=serializer.instance,
-                                                          **serializer.validated_data)
-        except CitizenError as exc:
-            raise _as_validation_error(exc) from exc
+        serializer.instance = delivery_address_update(address=serializer.instance,
+                                                      **serializer.validated_data)
 
     def perform_destroy(self, instance):
         delivery_address_delete(address=instance)

@@ -1,8 +1,11 @@
-"""Payment gateway adapters, chosen by ``settings.PAYMENT_GATEWAY``."""
+"""Payment gateway adapters, chosen by ``settings.PAYMENT_GATEWAY_BACKEND`` (a dotted path to a
+``PaymentGateway``)."""
 
 from __future__ import annotations
 
-from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.backends import backend_class
 
 from ..exceptions import GatewayNotConfigured
 from .base import GatewayResult, PaymentGateway, PaymentRequest
@@ -11,9 +14,11 @@ __all__ = ["GatewayResult", "PaymentGateway", "PaymentRequest", "get_gateway"]
 
 
 def get_gateway(name: str | None = None) -> PaymentGateway:
-    name = name or settings.PAYMENT_GATEWAY
-    if name == "sandbox":
-        from .sandbox import SandboxGateway
-
-        return SandboxGateway()
-    raise GatewayNotConfigured(f"no payment gateway {name!r}")
+    """The configured gateway; ``name`` (a payment's stored ``gateway``) must be its name."""
+    try:
+        gateway_class = backend_class("PAYMENT_GATEWAY_BACKEND")
+    except ImproperlyConfigured as exc:
+        raise GatewayNotConfigured(str(exc)) from exc
+    if name is not None and name != gateway_class.name:
+        raise GatewayNotConfigured(f"no payment gateway {name!r}")
+    return gateway_class()

@@ -1,8 +1,11 @@
-"""Postal provider adapters, chosen by ``settings.POSTAL_PROVIDER``."""
+"""Postal provider adapters, chosen by ``settings.POSTAL_PROVIDER_BACKEND`` (a dotted path to a
+``PostalProvider``)."""
 
 from __future__ import annotations
 
-from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.backends import backend_class
 
 from ..exceptions import GatewayNotConfigured
 from .base import CreatedShipment, Party, PostalProvider, ShipmentRequest, StatusUpdate
@@ -14,9 +17,11 @@ __all__ = [
 
 
 def get_provider(name: str | None = None) -> PostalProvider:
-    name = name or settings.POSTAL_PROVIDER
-    if name == "sandbox":
-        from .sandbox import SandboxPostalProvider
-
-        return SandboxPostalProvider()
-    raise GatewayNotConfigured(f"no postal provider {name!r}")
+    """The configured provider; ``name`` (a shipment's stored ``provider``) must be its name."""
+    try:
+        provider_class = backend_class("POSTAL_PROVIDER_BACKEND")
+    except ImproperlyConfigured as exc:
+        raise GatewayNotConfigured(str(exc)) from exc
+    if name is not None and name != provider_class.name:
+        raise GatewayNotConfigured(f"no postal provider {name!r}")
+    return provider_class()

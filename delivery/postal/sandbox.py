@@ -90,7 +90,7 @@ class SandboxPostalProvider:
     def parse_callback(self, body: bytes, headers: dict[str, str]) -> StatusUpdate:
         given = headers.get(SIGNATURE_HEADER, "")
         if not given or not hmac.compare_digest(given, body_signature(body, self.secret)):
-            raise InvalidSignature("X-Postal-Signature does not match the body")
+            raise InvalidSignature("Chữ ký không hợp lệ.")  # X-Postal-Signature: not the body's
         try:
             payload = json.loads(body)
             update = StatusUpdate(

@@ -17,7 +17,6 @@ from portal.ratelimit import FixedWindowThrottle
 from procedures.models import Procedure
 from units.models import Unit
 
-from ..exceptions import DossierError
 from ..models import StoredDocument
 from ..selectors import (
     QUEUE_TABS,
@@ -46,11 +45,6 @@ from .serializers import (
     TrackSerializer,
     TransitionRequestSerializer,
 )
-
-
-def error(exc: DossierError) -> Response:
-    return Response({"error": {"code": exc.code, "message": exc.message,
-                               "details": exc.details}}, status=exc.http_status)
 
 
 def _own(request, ref):
@@ -85,12 +79,9 @@ class DossierListCreate(ListAPIView):
                 pk=data["delivery_address"]).first()
             if address is None:
                 raise NotFound("Không tìm thấy địa chỉ.")
-        try:
-            dossier = dossier_create_draft(
-                procedure=procedure, applicant=request.user, place=place, data=data["data"],
-                delivery_method=data["delivery_method"], delivery_address=address)
-        except DossierError as exc:
-            return error(exc)
+        dossier = dossier_create_draft(
+            procedure=procedure, applicant=request.user, place=place, data=data["data"],
+            delivery_method=data["delivery_method"], delivery_address=address)
         return Response(DossierDetailSerializer(dossier).data, status=status.HTTP_201_CREATED)
 
 
@@ -120,13 +111,10 @@ class AttachmentCreate(APIView):
                 owner_id=request.user.pk, pk=payload.validated_data["stored_document"]).first()
             if stored is None:
                 raise NotFound("Không tìm thấy giấy tờ trong kho.")
-        try:
-            item = dossier_attach(dossier=dossier, acting_user=request.user,
-                                  document_key=payload.validated_data["document_key"],
-                                  upload=payload.validated_data.get("file"),
-                                  stored_document=stored)
-        except DossierError as exc:
-            return error(exc)
+        item = dossier_attach(dossier=dossier, acting_user=request.user,
+                              document_key=payload.validated_data["document_key"],
+                              upload=payload.validated_data.get("file"),
+                              stored_document=stored)
         return Response(AttachmentSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
@@ -136,10 +124,7 @@ class DossierSubmit(APIView):
     @extend_schema(request=None, responses=DossierDetailSerializer)
     def post(self, request, ref: str):
         dossier = _own(request, ref)
-        try:
-            dossier = dossier_submit(dossier=dossier, acting_user=request.user)
-        except DossierError as exc:
-            return error(exc)
+        dossier = dossier_submit(dossier=dossier, acting_user=request.user)
         return Response(DossierDetailSerializer(dossier).data)
 
 
@@ -157,17 +142,14 @@ class DossierTransitionCreate(APIView):
         dossier = dossier_by_ref(ref)
         if dossier is None or not can_view_dossier(request.user, dossier):
             raise NotFound("Không tìm thấy hồ sơ.")
-        try:
-            with transaction.atomic():
-                if data["action"] == "submit":
-                    dossier = dossier_submit(dossier=dossier, acting_user=request.user)
-                else:
-                    dossier = dossier_act(dossier=dossier, acting_user=request.user,
-                                          action=data["action"], note=data["note"],
-                                          expected_version=data.get("version"),
-                                          **payload.parameters)
-        except DossierError as exc:
-            return error(exc)
+        with transaction.atomic():
+            if data["action"] == "submit":
+                dossier = dossier_submit(dossier=dossier, acting_user=request.user)
+            else:
+                dossier = dossier_act(dossier=dossier, acting_user=request.user,
+                                      action=data["action"], note=data["note"],
+                                      expected_version=data.get("version"),
+                                      **payload.parameters)
         return Response(DossierDetailSerializer(dossier).data)
 
 

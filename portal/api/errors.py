@@ -1,14 +1,25 @@
-"""Every API error has one shape: ``{"error": {"code", "message", "details"}}``."""
+"""Every API error has one shape: ``{"error": {"code", "message", "details"}}``. A service's
+``DomainError`` is mapped here, once, for the DRF views (``exception_handler``) and the plain
+JSON views (``domain_error_response``)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from portal.exceptions import DomainError
+
+
+def domain_error_response(exc: DomainError) -> JsonResponse:
+    return JsonResponse(exc.as_envelope(), status=exc.http_status)
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return Response(exc.as_envelope(), status=exc.http_status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Không tìm thấy.")
     elif isinstance(exc, DjangoPermissionDenied):

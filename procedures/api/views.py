@@ -15,10 +15,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from portal.exceptions import DomainError
 from portal.pagecache import public_page
 from units.models import Unit
 
-from ..exceptions import ProcedureConfigurationError, ProcedureOutOfScope
 from ..models import Procedure
 from ..selectors import procedure_catalogue, procedure_detail_queryset
 from ..services import procedure_export, procedure_import
@@ -117,31 +117,14 @@ class StaffProcedureViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if owner_code:
             owner_unit = Unit.objects.filter(code=owner_code).first()
             if owner_unit is None:
-                return Response({"error": {
-                    "code": "invalid", "message": f"Không có đơn vị mã {owner_code[:40]}.",
-                    "details": [{"path": "?owner_unit", "message": "Không có đơn vị này."}],
-                }}, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            with transaction.atomic():
-                procedure = procedure_import(document=request.data, acting_user=request.user,
-                                             owner_unit=owner_unit)
-        except ProcedureOutOfScope as exc:
-            # The same rule as the admin change page (procedures.policy): the procedure is
-            # visible to the caller, so this is a refusal, not a "not found".
-            return Response(
-                {"error": {"code": "out_of_scope", "message": exc.message,
-                           "details": [exc.as_dict()]}},
-                status=status.HTTP_403_FORBIDDEN,
-            )
-        except ProcedureConfigurationError as exc:
-            return Response(
-                {"error": {
-                    "code": "invalid_configuration",
-                    "message": "Cấu hình thủ tục không hợp lệ; không có thay đổi nào được lưu.",
-                    "details": [error.as_dict() for error in exc.errors],
-                }},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+                raise DomainError(
+                    f"Không có đơn vị mã {owner_code[:40]}.", code="invalid",
+                    details=[{"path": "?owner_unit", "message": "Không có đơn vị này."}])
+        # A refusal (ProcedureOutOfScope, ProcedureConfigurationError) is a DomainError: the
+        # exception handler answers it; the atomic block leaves nothing half-imported.
+        with transaction.atomic():
+            procedure = procedure_import(document=request.data, acting_user=request.user,
+                                         owner_unit=owner_unit)
         procedure = procedure_detail_queryset().model.objects.prefetch_related(
             "fees", "documents", "fields", "steps").select_related("sector").get(pk=procedure.pk)
         return Response(ProcedureDetailSerializer(procedure).data, status=status.HTTP_201_CREATED)

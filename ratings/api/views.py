@@ -12,7 +12,6 @@ from dossiers.selectors import citizen_dossier
 from portal.clientip import client_address
 
 from ..constants import Satisfaction
-from ..exceptions import RatingError
 from ..models import Rating
 from ..services import rating_submit
 
@@ -52,12 +51,7 @@ class DossierRating(APIView):
         dossier = self._dossier(request, ref)
         serializer = RatingSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            rating = rating_submit(dossier=dossier, values=serializer.validated_data,
-                                   acting_user=request.user,
-                                   client_ip=client_address(request))
-        except RatingError as exc:
-            return Response({"error": {"code": exc.code, "message": exc.message,
-                                       "details": {}}}, status=exc.http_status)
+        rating = rating_submit(dossier=dossier, values=serializer.validated_data,
+                               acting_user=request.user, client_ip=client_address(request))
         return Response(RatingSerializer(rating).data)
 

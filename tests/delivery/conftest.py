@@ -35,8 +35,8 @@ def paid_procedure(db):
 def _sandbox(settings):
     from delivery.postal import sandbox
 
-    settings.PAYMENT_GATEWAY = "sandbox"
-    settings.POSTAL_PROVIDER = "sandbox"
+    settings.PAYMENT_GATEWAY_BACKEND = settings.SANDBOX_PAYMENT_GATEWAY
+    settings.POSTAL_PROVIDER_BACKEND = settings.SANDBOX_POSTAL_PROVIDER
     sandbox.TRACKING.clear()
     yield
     sandbox.TRACKING.clear()

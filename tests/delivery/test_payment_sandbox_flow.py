@@ -93,7 +93,7 @@ def test_a_tampered_request_or_return_is_refused(client):
 
 def test_the_hosted_page_only_exists_in_sandbox_mode(client, settings):
     _, pay_url = start(client)
-    settings.PAYMENT_GATEWAY = "vnpay"
+    settings.PAYMENT_GATEWAY_BACKEND = "vnpay.gateway.VNPayGateway"
     assert client.get(pay_url).status_code == 404
 
 

@@ -207,7 +207,8 @@ def test_a_bad_signature_is_refused_with_a_json_error(client):
     response = post(client, shipment, "delivered", secret="someone-else")
     assert response.status_code == 401
     assert response.json() == {"error": {"code": "invalid_signature",
-                                         "message": "Chữ ký không hợp lệ."}}
+                                         "message": "Chữ ký không hợp lệ.",
+                                         "details": None}}
     body, _ = SandboxPostalProvider().build_callback(
         tracking_number=shipment.tracking_number, status="delivered", occurred_at=T0)
     assert client.post(URL, body, content_type="application/json").status_code == 401

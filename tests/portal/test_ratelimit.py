@@ -63,3 +63,28 @@ def test_tracking_api_is_limited_per_client_address(client, db):
     response = client.get("/api/v1/track/x/", REMOTE_ADDR="10.1.1.1")
     assert response.status_code == 429 and response["Retry-After"] == "60"
     assert client.get("/api/v1/track/x/", REMOTE_ADDR="10.1.1.2").status_code == 404
+
+
+def test_ratings_and_verification_codes_count_with_the_one_limiter(settings, monkeypatch):
+    """The ratings and verification-code limits are ``over_limit``'s counters, so they fail the
+    same way (not limited) while the cache is unreachable."""
+    from citizens import services as citizen_services
+    from citizens.exceptions import RateLimited
+    from ratings import services as rating_services
+    from ratings.exceptions import RatingRateLimited
+
+    seen = []
+    monkeypatch.setattr(rating_services, "over_limit", lambda key, limit, window: seen.append(
+        (key, limit, window)) or True)
+    monkeypatch.setattr(citizen_services, "over_limit", lambda key, limit, window: seen.append(
+        (key, limit, window)) or True)
+    with pytest.raises(RatingRateLimited):
+        rating_services.rate_limit_hit("ip", "203.0.113.9")
+    with pytest.raises(RateLimited):
+        citizen_services._check_rate_limits("+84905123456", None)
+    assert [key.split(":")[0] for key, _, _ in seen] == ["ratings", "vc"]
+    monkeypatch.undo()
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    for _ in range(40):
+        rating_services.rate_limit_hit("ip", "203.0.113.9")
+        citizen_services._check_rate_limits("+84905123456", "203.0.113.9")
