@@ -69,7 +69,8 @@ def test_each_slip_keeps_its_vietnamese_text_code_and_dates(kind):
     text = pdf_text(pdf)
     for expected in EXPECTED[kind]:
         assert expected in text, expected
-    assert CODE in text
+    # The logbook's narrow code column wraps codes after a hyphen.
+    assert CODE in (text.replace("- ", "-") if kind == DocumentKind.LOGBOOK else text)
     if kind == DocumentKind.LOGBOOK:
         assert page_size(pdf) == A4[::-1]
     elif kind != DocumentKind.POSTAL_LABEL:
