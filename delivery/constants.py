@@ -9,12 +9,24 @@ from django.utils.translation import gettext_lazy as _
 class DocumentKind(models.TextChoices):
     RECEIPT = "receipt", _("Mẫu 01 – Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
     SUPPLEMENT_REQUEST = "supplement_request", _("Mẫu 02 – Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")
-    REFUSAL = "refusal", _("Mẫu 03 – Phiếu từ chối tiếp nhận, giải quyết hồ sơ")
-    APOLOGY = "apology", _("Mẫu 04 – Phiếu xin lỗi và hẹn lại ngày trả kết quả")
-    CONTROL_SHEET = "control_sheet", _("Mẫu 05 – Phiếu kiểm soát quá trình giải quyết hồ sơ")
+    REFUSAL = "refusal", _("Mẫu 03 – Phiếu từ chối tiếp nhận giải quyết hồ sơ")
+    APOLOGY = "apology", _("Mẫu 04 – Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết")
+    STOP_NOTICE = "stop_notice", _("Mẫu 05 – Thông báo dừng giải quyết hồ sơ")
+    # Stored under this key since TT 01/2018 (then Mẫu 05); only the label moves to Mẫu 06.
+    CONTROL_SHEET = "control_sheet", _("Mẫu 06 – Phiếu kiểm soát quá trình giải quyết hồ sơ")
+    LOGBOOK = "logbook", _("Mẫu 07 – Sổ theo dõi hồ sơ")
     PICKUP_SLIP = "pickup_slip", _("Phiếu hẹn nhận kết quả")
     POSTAL_LABEL = "postal_label", _("Nhãn gửi bưu chính")
     PAYMENT_RECEIPT = "payment_receipt", _("Biên lai thu điện tử")
+
+
+# The form number of TT 03/2025/TT-VPCP printed on each slip ("Mẫu 01" …); other documents
+# (pickup slip, postal label, payment receipt) are not forms of the circular.
+FORM_NUMBERS: dict[str, str] = {
+    DocumentKind.RECEIPT: "01", DocumentKind.SUPPLEMENT_REQUEST: "02",
+    DocumentKind.REFUSAL: "03", DocumentKind.APOLOGY: "04", DocumentKind.STOP_NOTICE: "05",
+    DocumentKind.CONTROL_SHEET: "06", DocumentKind.LOGBOOK: "07",
+}
 
 
 class PaymentStatus(models.TextChoices):

@@ -1,5 +1,6 @@
-"""PDF slips of the one-stop desk (Mẫu 01–05), the pickup slip, the postal label and the
-electronic payment receipt, rendered by WeasyPrint from Django templates.
+"""The forms of TT 03/2025/TT-VPCP (Mẫu 01–07: the one-stop desk's slips, the control sheet
+and the logbook), the pickup slip, the postal label and the electronic payment receipt,
+rendered by WeasyPrint from Django templates.
 
 Renderers take plain, typed contexts rather than models so that the dossier workflow (or a
 Celery task holding only ids) builds them from whatever it has, and so that the same inputs give
@@ -31,7 +32,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .constants import DocumentKind
+from .constants import FORM_NUMBERS, DocumentKind
 from .exceptions import UnknownDocumentKind
 
 # --- Contexts -------------------------------------------------------------------------------
@@ -50,6 +51,10 @@ class BaseContext:
 
     unit_name: str
     parent_unit_name: str = ""
+    # The heading of the circular's forms: the people's committee ("Ủy ban nhân dân Phường Hải
+    # Châu") and the desk under it. Without a committee the heading is the unit and its parent.
+    committee_name: str = ""
+    desk_name: str = ""
     code: str
     place_name: str = "Đà Nẵng"
 
@@ -74,6 +79,9 @@ class ReceiptContext(BaseContext):
     return_place: str
     logbook_number: str = ""
     clerk_name: str = ""
+    # Where the result goes: the desk (``return_place``) or, when ``postal_address`` is set,
+    # the public postal service to that address; the slip prints only the chosen one.
+    postal_address: str = ""
     delivery_note: str = ""
 
     def document_date(self) -> datetime:
@@ -115,7 +123,7 @@ class RefusalContext(BaseContext):
 
 @dataclass(frozen=True, kw_only=True)
 class ApologyContext(BaseContext):
-    """Mẫu 04 – Phiếu xin lỗi và hẹn lại ngày trả kết quả."""
+    """Mẫu 04 – Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết."""
 
     applicant_name: str
     procedure_name: str
@@ -132,8 +140,29 @@ class ApologyContext(BaseContext):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StopNoticeContext(BaseContext):
+    """Mẫu 05 – Thông báo dừng giải quyết hồ sơ."""
+
+    applicant_name: str
+    procedure_name: str
+    received_at: datetime | None = None
+    supplement_requested_at: datetime | None = None
+    reason: str
+    officer_name: str = ""
+    head_title: str = "THỦ TRƯỞNG CƠ QUAN"
+    issued_at: datetime
+
+    def document_date(self) -> datetime:
+        return self.issued_at
+
+
+# The result column of Mẫu 06, from the step's allotted time.
+EARLY, ON_TIME, LATE = "Trước hạn", "Đúng hạn", "Quá hạn"
+
+
+@dataclass(frozen=True, kw_only=True)
 class Handover:
-    """One row of Mẫu 05: who handed the dossier to whom, when, and how it went."""
+    """One row of Mẫu 06: who handed the dossier to whom, when, and how it went."""
 
     agency: str
     handed_at: datetime
@@ -145,13 +174,48 @@ class Handover:
 
 @dataclass(frozen=True, kw_only=True)
 class ControlSheetContext(BaseContext):
-    """Mẫu 05 – Phiếu kiểm soát quá trình giải quyết hồ sơ."""
+    """Mẫu 06 – Phiếu kiểm soát quá trình giải quyết hồ sơ."""
 
     applicant_name: str
     procedure_name: str
     received_at: datetime
     due_at: datetime | date
+    handling_unit: str = ""
+    coordinating_units: list[str] = field(default_factory=list)
     handovers: list[Handover] = field(default_factory=list)
+    issued_at: datetime
+
+    def document_date(self) -> datetime:
+        return self.issued_at
+
+
+@dataclass(frozen=True, kw_only=True)
+class LogbookRow:
+    """One dossier of Mẫu 07, as the circular's columns print it."""
+
+    code: str
+    procedure_name: str
+    sets: int = 1
+    applicant_name: str
+    applicant_contact: str = ""
+    handling_unit: str = ""
+    received_at: datetime | None = None
+    due_at: date | None = None
+    sent_at: datetime | None = None
+    result_at: datetime | None = None
+    returned_at: datetime | None = None
+    return_method: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class LogbookContext(BaseContext):
+    """Mẫu 07 – Sổ theo dõi hồ sơ: a unit's dossiers received in a period. ``code`` is the
+    unit's code (the logbook has no dossier code)."""
+
+    period_start: date
+    period_end: date
+    rows: list[LogbookRow] = field(default_factory=list)
     issued_at: datetime
 
     def document_date(self) -> datetime:
@@ -229,7 +293,9 @@ CONTEXT_TYPES: dict[str, type[BaseContext]] = {
     DocumentKind.SUPPLEMENT_REQUEST: SupplementRequestContext,
     DocumentKind.REFUSAL: RefusalContext,
     DocumentKind.APOLOGY: ApologyContext,
+    DocumentKind.STOP_NOTICE: StopNoticeContext,
     DocumentKind.CONTROL_SHEET: ControlSheetContext,
+    DocumentKind.LOGBOOK: LogbookContext,
     DocumentKind.PICKUP_SLIP: PickupSlipContext,
     DocumentKind.POSTAL_LABEL: PostalLabelContext,
     DocumentKind.PAYMENT_RECEIPT: PaymentReceiptContext,
@@ -238,9 +304,11 @@ CONTEXT_TYPES: dict[str, type[BaseContext]] = {
 TITLES: dict[str, str] = {
     DocumentKind.RECEIPT: "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
     DocumentKind.SUPPLEMENT_REQUEST: "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
-    DocumentKind.REFUSAL: "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ",
-    DocumentKind.APOLOGY: "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+    DocumentKind.REFUSAL: "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
+    DocumentKind.APOLOGY: "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
+    DocumentKind.STOP_NOTICE: "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
     DocumentKind.CONTROL_SHEET: "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
+    DocumentKind.LOGBOOK: "SỔ THEO DÕI HỒ SƠ",
     DocumentKind.PICKUP_SLIP: "PHIẾU HẸN NHẬN KẾT QUẢ",
     DocumentKind.POSTAL_LABEL: "BƯU GỬI DỊCH VỤ CÔNG",
     DocumentKind.PAYMENT_RECEIPT: "BIÊN LAI THU PHÍ, LỆ PHÍ",
@@ -297,6 +365,33 @@ def qr_svg_data_uri(data: str) -> str:
         "</svg>"
     )
     return "data:image/svg+xml;charset=utf-8," + quote(svg, safe=":/;,=+")
+
+
+# Code 128 of a postal tracking number: narrowest bar 0.33 mm (13 characters: about 66 mm
+# with the quiet zones), 10 mm high, no text under the bars (the label prints the number).
+BARCODE_OPTIONS = {"module_width": 0.33, "module_height": 10.0, "quiet_zone": 3.5,
+                   "write_text": False, "compress": False}
+_SVG_ROOT = re.compile(r"<svg\b.*</svg>", re.DOTALL)
+_XML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_FILL_STYLE = re.compile(r'style="fill:(\w+);?"')
+
+
+@lru_cache(maxsize=256)
+def code128_svg(data: str) -> str:
+    """The Code 128 barcode of ``data`` as an inline ``<svg>`` element (python-barcode's SVG
+    writer, no raster image), marked with the data it encodes."""
+    import barcode
+    from barcode.writer import SVGWriter
+
+    out = io.BytesIO()
+    barcode.get("code128", data, writer=SVGWriter()).write(out, options=BARCODE_OPTIONS)
+    svg = _XML_COMMENT.sub("", _SVG_ROOT.search(out.getvalue().decode()).group(0))
+    # Presentation attributes rather than style="fill:…": inline in HTML, WeasyPrint reads
+    # style attributes as CSS, where "fill" is unknown (a warning per bar).
+    svg = _FILL_STYLE.sub(r'fill="\1"', svg)
+    from django.utils.html import escape
+
+    return svg.replace("<svg ", f'<svg class="barcode" data-code128="{escape(data)}" ', 1)
 
 
 # The font configuration, the parsed stylesheets and the user-agent stylesheet are built once
@@ -458,6 +553,27 @@ def _w3c(value: datetime | date) -> str:
     return value.isoformat()
 
 
+# Written and signed by the committee itself (its head), rather than by the one-stop desk.
+COMMITTEE_ISSUED = frozenset({DocumentKind.APOLOGY, DocumentKind.STOP_NOTICE})
+_COMMITTEE = "ủy ban nhân dân "
+
+
+def _heading(kind: str, context: BaseContext) -> dict[str, str]:
+    """The issuing agency's two heading lines (Nghị định 30/2020 style): the committee over
+    its desk ("UBND PHƯỜNG HẢI CHÂU" / "BỘ PHẬN MỘT CỬA"), or, for a letter of the committee
+    itself, "ỦY BAN NHÂN DÂN" over its place ("PHƯỜNG HẢI CHÂU")."""
+    committee = context.committee_name.strip()
+    if not committee:
+        return {"header_top": context.parent_unit_name, "header_main": context.unit_name}
+    place = committee[len(_COMMITTEE):] if committee.lower().startswith(_COMMITTEE) else ""
+    if kind in COMMITTEE_ISSUED or not context.desk_name:
+        if place:
+            return {"header_top": "Ủy ban nhân dân", "header_main": place}
+        return {"header_top": "", "header_main": committee}
+    short = f"UBND {place}" if place else committee
+    return {"header_top": short, "header_main": context.desk_name}
+
+
 def render_html(kind: str, context: BaseContext) -> str:
     """The filled-in HTML of a slip; useful to preview in a browser and in tests."""
     expected = CONTEXT_TYPES.get(kind)
@@ -466,16 +582,23 @@ def render_html(kind: str, context: BaseContext) -> str:
     if not isinstance(context, expected):
         raise TypeError(f"{kind} needs a {expected.__name__}, got {type(context).__name__}")
     values = {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}
+    per_dossier = kind != DocumentKind.LOGBOOK  # the logbook has no dossier to track
     values.update(
         ctx=context,
         kind=kind,
         title=TITLES[kind],
-        tracking_url=tracking_url(context.code),
-        qr_data_uri=qr_svg_data_uri(tracking_url(context.code)),
+        form_number=FORM_NUMBERS.get(kind, ""),
+        tracking_url=tracking_url(context.code) if per_dossier else "",
+        qr_data_uri=qr_svg_data_uri(tracking_url(context.code)) if per_dossier else "",
         document_date=_w3c(context.document_date()),
         font_dir=FONT_DIR,
         portal_name=settings.PORTAL_NAME,
     )
+    values.update(_heading(kind, context))
+    if isinstance(context, PostalLabelContext):
+        from django.utils.safestring import mark_safe
+
+        values["barcode_svg"] = mark_safe(code128_svg(context.tracking_number))  # noqa: S308 - our SVG
     # Slips are legal documents in Vietnamese whatever language the clerk's UI is in.
     with translation.override("vi"):
         return render_to_string(f"delivery/pdf/{kind}.html", values)

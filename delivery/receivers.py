@@ -12,7 +12,7 @@ from .contexts import SLIP_DOCUMENT_KIND
 from .tasks import apply_payment, render_dossier_document, route_result, route_results
 
 SLIP_ACTIONS = frozenset({Action.RECEIVE, Action.REQUEST_SUPPLEMENT, Action.REFUSE_RECEPTION,
-                          Action.REFUSE, Action.APOLOGIZE})
+                          Action.REFUSE, Action.APOLOGIZE, Action.STOP})
 
 
 def on_dossier_transitioned(sender, *, transition_id, dossier_id, action, to_state, **kwargs):

@@ -21,6 +21,9 @@ class DossierState(models.TextChoices):
     RESULT_READY = "result_ready", _("Có kết quả, chờ trả")
     RETURNED = "returned", _("Đã trả kết quả")
     WITHDRAWN = "withdrawn", _("Đã rút hồ sơ")
+    # TT 03/2025 Mẫu 05: processing stopped for good (the citizen did not supplement in time,
+    # or asked to stop); national status 8.
+    STOPPED = "stopped", _("Đã dừng giải quyết")
 
 
 # National data-exchange status codes (DOMAIN.md), for export.
@@ -28,12 +31,12 @@ NATIONAL_STATUS = {
     DossierState.SUBMITTED: 1, DossierState.RECEIVED: 2, DossierState.REFUSED: 3,
     DossierState.IN_PROGRESS: 4, DossierState.SUPPLEMENT_REQUESTED: 5,
     DossierState.WITHDRAWN: 7, DossierState.APPROVED: 4, DossierState.RESULT_READY: 9,
-    DossierState.RETURNED: 10,
+    DossierState.RETURNED: 10, DossierState.STOPPED: 8,
 }
 
 FINISHED_STATES = frozenset({
     DossierState.APPROVED, DossierState.REFUSED, DossierState.RESULT_READY,
-    DossierState.RETURNED, DossierState.WITHDRAWN,
+    DossierState.RETURNED, DossierState.WITHDRAWN, DossierState.STOPPED,
 })
 # The one definition of when the processing clock runs (dossiers/clock.py applies it): from
 # complete reception until a decision. It stops while waiting for the citizen's supplement and
@@ -70,6 +73,7 @@ class Action(models.TextChoices):
     MARK_RESULT_READY = "mark_result_ready", _("Có kết quả")
     RETURN_RESULT = "return_result", _("Trả kết quả")
     APOLOGIZE = "apologize", _("Xin lỗi, hẹn lại ngày trả")
+    STOP = "stop", _("Dừng giải quyết hồ sơ")
     # Events recorded by the system (no state change), shown and notified to the citizen.
     PAY = "pay", _("Đã thanh toán lệ phí trực tuyến")
     SCHEDULE_PICKUP = "schedule_pickup", _("Hẹn nhận kết quả tại bộ phận một cửa")
@@ -142,6 +146,13 @@ TRANSITIONS: dict[str, Rule] = {
                                frozenset({R.CLERK, SYSTEM}), unit=RECEIVING_UNIT),
     Action.APOLOGIZE: Rule(frozenset({S.RECEIVED, S.IN_PROGRESS, S.APPROVED}), SAME,
                            frozenset({R.CLERK, R.LEADER}), note_required=True),
+    # TT 03/2025 Mẫu 05: the end of a dossier that will not be decided (the citizen did not
+    # supplement within the time given, or asked to stop). It ends the citizen's case like a
+    # refusal, so the same people decide it: the one-stop clerk (the usual case, a dossier
+    # waiting for a supplement that never came) and the unit's leader; the processor only
+    # hands the dossier on. A reason is required: it is printed on the notice.
+    Action.STOP: Rule(frozenset({S.SUPPLEMENT_REQUESTED, S.RECEIVED, S.IN_PROGRESS}), S.STOPPED,
+                      frozenset({R.CLERK, R.LEADER}), note_required=True),
     # The fee is paid online before reception (a confirmed gateway callback).
     Action.PAY: Rule(frozenset({S.SUBMITTED, S.SUPPLEMENT_REQUESTED}), SAME,
                      frozenset({SYSTEM})),
@@ -164,15 +175,26 @@ CITIZEN_VISIBLE_ACTIONS = frozenset({
     Action.SUBMIT, Action.WITHDRAW, Action.RECEIVE, Action.REQUEST_SUPPLEMENT,
     Action.REFUSE_RECEPTION, Action.SUPPLEMENT, Action.APPROVE, Action.REFUSE,
     Action.MARK_RESULT_READY, Action.RETURN_RESULT, Action.APOLOGIZE, Action.PAY,
-    Action.SCHEDULE_PICKUP, Action.SHIP, Action.REMIND_PICKUP,
+    Action.SCHEDULE_PICKUP, Action.SHIP, Action.REMIND_PICKUP, Action.STOP,
 })
+# Actions that end the citizen's case: never one tap, never styled like the routine ones
+# (the staff page puts them behind a confirmation with the reason required).
+CASE_ENDING_ACTIONS = frozenset({Action.REFUSE_RECEPTION, Action.REFUSE, Action.STOP})
 
 
 class SlipKind(models.TextChoices):
+    """The forms of TT 03/2025/TT-VPCP (Phụ lục I), by their number. A slip row stores the data
+    of a form filled in at a transition; the control sheet (06) and the logbook (07) are built
+    from the audit trail on demand and never stored as slip rows. Slips stored under TT 01/2018
+    used 01–04 for the same four forms (04 was the apology alone), so their codes stay valid."""
+
     RECEIPT = "01", _("Mẫu 01 – Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
     SUPPLEMENT = "02", _("Mẫu 02 – Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")
-    REFUSAL = "03", _("Mẫu 03 – Phiếu từ chối tiếp nhận, giải quyết hồ sơ")
-    APOLOGY = "04", _("Mẫu 04 – Phiếu xin lỗi và hẹn lại ngày trả kết quả")
+    REFUSAL = "03", _("Mẫu 03 – Phiếu từ chối tiếp nhận giải quyết hồ sơ")
+    APOLOGY = "04", _("Mẫu 04 – Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết")
+    STOP = "05", _("Mẫu 05 – Thông báo dừng giải quyết hồ sơ")
+    CONTROL_SHEET = "06", _("Mẫu 06 – Phiếu kiểm soát quá trình giải quyết hồ sơ")
+    LOGBOOK = "07", _("Mẫu 07 – Sổ theo dõi hồ sơ")
 
 
 class StoredDocumentKind(models.TextChoices):

@@ -33,6 +33,7 @@ _TEXT = {
     Action.SCHEDULE_PICKUP: "hồ sơ %(code)s có kết quả. %(note)s",
     Action.SHIP: "hồ sơ %(code)s: %(note)s",
     Action.REMIND_PICKUP: "nhắc nhận kết quả hồ sơ %(code)s. %(note)s",
+    Action.STOP: "hồ sơ %(code)s đã dừng giải quyết: %(note)s",
 }
 
 

@@ -55,6 +55,17 @@ class Unit(models.Model):
         _("giờ làm việc"), max_length=200, blank=True,
         default="Thứ Hai – Thứ Sáu: 7:30–11:30, 13:30–17:00",
     )
+    # How the unit's slips head their documents (TT 03/2025 forms): the people's committee the
+    # desk belongs to, and the desk itself. Derived from the name unless an admin sets them.
+    committee_name = models.CharField(
+        _("tên Ủy ban nhân dân"), max_length=200, blank=True,
+        help_text=_("Để trống: “Ủy ban nhân dân” + tên đơn vị, ví dụ Ủy ban nhân dân Phường "
+                    "Hải Châu."),
+    )
+    desk_name = models.CharField(
+        _("tên bộ phận một cửa"), max_length=200, blank=True,
+        help_text=_("In dưới tên Ủy ban trên các phiếu; để trống: Bộ phận Một cửa."),
+    )
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     path = models.CharField(max_length=255, editable=False, db_index=True)
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
@@ -107,6 +118,28 @@ class Unit(models.Model):
 
     def is_within(self, other: Unit) -> bool:
         return self.path.startswith(other.path)
+
+    @property
+    def committee(self) -> str:
+        """The people's committee the unit's desk belongs to: "Ủy ban nhân dân Phường Hải
+        Châu" (or what an admin typed). A unit already named after its committee keeps it."""
+        if self.committee_name:
+            return self.committee_name
+        name = self.name.strip()
+        for prefix in ("ủy ban nhân dân ", "ubnd "):
+            if name.lower().startswith(prefix):
+                return "Ủy ban nhân dân " + name[len(prefix):]
+        return f"Ủy ban nhân dân {name}"
+
+    @property
+    def committee_short(self) -> str:
+        """The committee as slips head it: "UBND Phường Hải Châu"."""
+        return "UBND " + self.committee[len("Ủy ban nhân dân "):] \
+            if self.committee.lower().startswith("ủy ban nhân dân ") else self.committee
+
+    @property
+    def desk(self) -> str:
+        return self.desk_name or "Bộ phận Một cửa"
 
     @property
     def full_name(self) -> str:

@@ -50,6 +50,29 @@ def short_datetime(value: datetime | date | None) -> str:
 
 
 @register.filter
+def time_then_date(value: datetime | date | None) -> str:
+    """``09:05`` over ``25/11/2026`` in a narrow table cell (a bare date: the date only)."""
+    from django.utils.html import format_html
+
+    if not value:
+        return ""
+    value = _local(value)
+    if isinstance(value, datetime):
+        return format_html("{}<br>{}", value.strftime("%H:%M"), value.strftime("%d/%m/%Y"))
+    return value.strftime("%d/%m/%Y")
+
+
+@register.filter
+def code_breaks(value: str) -> str:
+    """A dossier code that may wrap after each "-" in a narrow cell (line breaking never splits
+    a hyphen from the digits after it)."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    return mark_safe("-<wbr>".join(escape(part) for part in str(value or "").split("-")))  # noqa: S308
+
+
+@register.filter
 def vnd(value: int | None) -> str:
     """``1.250.000`` – Vietnamese thousands separator."""
     return f"{int(value or 0):,}".replace(",", ".")

@@ -46,6 +46,7 @@ from .transitions import (
     dossier_refuse,
     dossier_return_result,
     dossier_send_back,
+    dossier_stop,
 )
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "dossier_request_supplement",
     "dossier_return_result",
     "dossier_send_back",
+    "dossier_stop",
     "dossier_submit",
     "dossier_supplement",
     "dossier_update_draft",
@@ -93,6 +95,7 @@ SERVICES = {
     Action.MARK_RESULT_READY: dossier_mark_result_ready,
     Action.RETURN_RESULT: dossier_return_result,
     Action.APOLOGIZE: dossier_apologize,
+    Action.STOP: dossier_stop,
 }
 
 

@@ -1,5 +1,6 @@
 """Processing transitions by staff: moving between steps, the decision, the result at the
-desk, its hand-over, and the apology with a new appointment (Mẫu 04). Each applies its rule
+desk, its hand-over, the apology with a new appointment (Mẫu 04) and stopping the processing
+(Mẫu 05). Each applies its rule
 through ``core.apply_transition`` and adds only its own work."""
 
 from __future__ import annotations
@@ -131,4 +132,30 @@ def dossier_apologize(*, dossier: Dossier, acting_user, note: str,
          received_at=dossier.received_at.isoformat() if dossier.received_at else None,
          original_appointment=old[0].isoformat() if old[0] else None,
          new_appointment=new_due_date.isoformat())
+    return dossier
+
+
+@transaction.atomic
+def dossier_stop(*, dossier: Dossier, acting_user, note: str,
+                 expected_version: int | None = None) -> Dossier:
+    """Stops processing for good (TT 03/2025 Mẫu 05, national status 8): the citizen did not
+    supplement within the time given, or asked to stop. The state is final, so the clock
+    stops with it (``clock.CLOCK_RUNNING_STATES``); the citizen is notified like for every
+    visible action and gets the notice with the reason."""
+    from_state: list[str] = []
+
+    def change(dossier: Dossier, target: str) -> list[str]:
+        from_state.append(dossier.state)
+        dossier.finished_at = timezone.now()
+        return ["finished_at"]
+
+    dossier, entry = apply_transition(dossier=dossier, action=Action.STOP,
+                                      acting_user=acting_user, note=note,
+                                      expected_version=expected_version, change=change)
+    slip(dossier, SlipKind.STOP, entry, reason=note, from_state=from_state[0],
+         received_at=dossier.received_at.isoformat() if dossier.received_at else None,
+         supplement_requested_at=(dossier.supplement_requested_at.isoformat()
+                                  if dossier.supplement_requested_at else None),
+         supplement_items=list(dossier.supplement_items or []),
+         stopped_at=entry.created_at.isoformat())
     return dossier

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import template
 
-from ..constants import TRANSITIONS
+from ..constants import CASE_ENDING_ACTIONS, TRANSITIONS
 from ..policy import may_perform
 
 register = template.Library()
@@ -22,3 +22,10 @@ def may(context, dossier, action: str) -> bool:
     if user is None or not user.is_authenticated or dossier is None:
         return False
     return may_perform(user, dossier, action)
+
+
+@register.filter
+def ends_case(action: str) -> bool:
+    """The action ends the citizen's case (refuse, stop): the page puts it behind a
+    confirmation instead of a plain button (constants.CASE_ENDING_ACTIONS)."""
+    return action in CASE_ENDING_ACTIONS

@@ -59,6 +59,7 @@ STAFF = {
     "reports_staff:export", "reports_staff:index766", "reports_staff:index766_export",
     "ratings_staff:kiosk", "stats-overdue",
     "delivery_staff:overpayments", "delivery_staff:overpayment_refund",
+    "delivery_staff:logbook",
 }
 # Server-to-server callbacks: signed, never a session.
 CALLBACKS = {"delivery_callbacks:payment-ipn", "delivery_callbacks:postal-status"}
