@@ -82,8 +82,10 @@ def test_citizen_and_staff_dossier_pages(client, django_user_model, db):
     assert staff_large == staff_small
     # Session, user with its guard facts, then the page's own reads. The staff dossier page
     # answers "may act?" for every action from assignments read once per request, and the
-    # delivery panel reads pickup and parcels only once a result is routed.
-    assert all(n <= budget for n, budget in zip(citizen_large, (5, 7, 5), strict=True)), \
+    # delivery panel reads pickup and parcels only once a result is routed. "Hồ sơ của tôi" lists
+    # the drafts (to continue or delete) apart from the filed dossiers: one more query, whatever
+    # the number of either.
+    assert all(n <= budget for n, budget in zip(citizen_large, (6, 7, 5), strict=True)), \
         citizen_large
     assert all(n <= budget for n, budget in zip(staff_large, (8, 10, 6), strict=True)), \
         staff_large
