@@ -9,11 +9,13 @@ from django.urls import reverse
 from delivery.constants import DocumentKind
 from delivery.models import GeneratedDocument, Shipment
 from dossiers.constants import Action
+from dossiers.filing_steps import DELIVERY, filing_steps
+from dossiers.filing_views import step_url
 from dossiers.models import DossierTransition
 from dossiers.services import dossier_receive, dossier_record_payment
 from procedures.exceptions import ProcedureConfigurationError
 from procedures.services import procedure_export, procedure_import
-from tests.factories import make_procedure, procedure_document
+from tests.factories import make_dossier, make_procedure, procedure_document
 
 from .conftest import FEE
 from .helpers import finish, pdf_text, submitted_dossier
@@ -31,7 +33,10 @@ def test_the_postman_collects_the_configured_postage(client, citizen, clerk, pro
     assert "cước 25.000 đồng, trả cho nhân viên bưu chính khi nhận" in page
 
     client.force_login(citizen)
-    form = client.get(reverse("dossiers:file", args=[procedure.code])).content.decode()
+    draft = make_dossier(state="draft", procedure=procedure, citizen=citizen, units=units)
+    steps = filing_steps(draft.procedure_version)
+    delivery = next(step for step in steps if step.kind == DELIVERY)
+    form = client.get(step_url(draft, delivery.number)).content.decode()
     assert "ông/bà trả cước 25.000 đồng cho nhân viên bưu chính" in form
 
     dossier = submitted_dossier(procedure, citizen, units, postal=True)

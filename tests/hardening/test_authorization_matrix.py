@@ -32,14 +32,16 @@ CITIZEN_OWN = {
     "dossiers:detail", "dossiers:edit", "dossiers:supplement", "dossiers:withdraw",
     "dossiers:stored_document", "citizens:address_edit", "citizens:address_delete",
     "me-address-detail", "dossier-attachments", "dossier-submit", "delivery:pay-dossier",
-    "ratings:rate", "dossier-rating",
+    "ratings:rate", "dossier-rating", "dossiers:autosave", "dossiers:upload",
+    "dossiers:delete_draft",
 }
 # A dossier's files and data: the owner and the staff of the units handling it.
 DOSSIER_OBJECT = {"dossier-detail", "dossiers:attachment", "delivery_documents:download",
                   "delivery_documents:authorisation"}
 # Pages about the signed-in user only (no object of someone else can be named in the URL).
 SIGNED_IN = {
-    "dossiers:mine", "dossiers:store", "dossiers:file", "citizens:verify", "citizens:profile",
+    "dossiers:mine", "dossiers:store", "dossiers:file", "dossiers:autosave_new",
+    "citizens:verify", "citizens:profile",
     "citizens:addresses", "citizens:address_add", "api-me", "me-address-list", "dossier-list",
     "accounts:logout", "accounts:sign_out_everywhere", "accounts:otp_verify",
     "accounts:otp_enroll", "accounts:security", "api-auth-logout", "api-auth-logout-all",
@@ -269,6 +271,9 @@ def test_writes_by_someone_else_change_nothing(world):
         ("owner", f"/can-bo/ho-so/{dossier.code}/thao-tac/",
          {"action": "forward", "note": "chuyển", "version": dossier.version}),
         ("other_citizen", f"/cong-dan/dia-chi/{world['address'].pk}/xoa/", {}),
+        ("other_citizen", f"/ho-so/{dossier.code}/xoa/", {}),
+        ("other_citizen", f"/ho-so/{dossier.code}/luu-tu-dong/", {"ho_ten_tre": "x"}),
+        ("anonymous", f"/ho-so/{dossier.code}/tai-len/", {}),
         ("other_clerk", f"/can-bo/nhan-su/{world['users']['clerk'].pk}/vo-hieu-hoa/", {}),
         ("clerk", f"/can-bo/nhan-su/{world['users']['other_clerk'].pk}/vo-hieu-hoa/", {}),
     ]

@@ -24,6 +24,7 @@ ENV_PREFIXES = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "CACHE_URL", "CELERY_", 
 # Production with real delivery back-ends (the SMS one is the provider's, not imported here).
 PROD = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "k" * 64,
         "DJANGO_ALLOWED_HOSTS": "dichvucong.danang.gov.vn",
+        "PORTAL_BASE_URL": "https://dichvucong.danang.gov.vn",
         "EMAIL_URL": "smtp+tls://portal:pw@mail.danang.gov.vn:587",
         "SMS_BACKEND": "sms_provider.backends.GatewaySmsBackend"}
 
