@@ -24,7 +24,7 @@ from delivery.constants import DocumentKind
 from delivery.documents import code128_svg, render_html, render_pdf
 from delivery.logbook import logbook_context, logbook_rows
 from delivery.models import GeneratedDocument, Shipment
-from delivery.services import dossier_document_render, shipment_key
+from delivery.rendering import dossier_document_render, shipment_key
 from delivery.tasks import sweep_documents
 from dossiers.constants import Action, SlipKind
 from dossiers.models import DossierSlip, DossierTransition
