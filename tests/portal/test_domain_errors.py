@@ -70,13 +70,16 @@ def test_the_api_answers_a_refusal_with_the_envelope_and_its_status(citizen, sub
 
 @pytest.mark.django_db
 def test_a_web_view_shows_the_refusal_as_a_message(citizen_client, submitted):  # noqa: F811
-    url = reverse("dossiers:withdraw", args=[submitted.code])
-    citizen_client.post(url)
-    again = citizen_client.post(url, follow=True)
-    assert again.status_code == 200
-    texts = [str(m) for m in get_messages(again.wsgi_request)] or [
-        str(m) for m in again.context["messages"]]
-    assert texts and "Đã rút hồ sơ." not in texts[-1]
+    # A supplement to a dossier nobody asked to supplement: the service refuses
+    # (TransitionNotAllowed, a DomainError) and the page says why, with nothing written.
+    url = reverse("dossiers:supplement", args=[submitted.code])
+    before = submitted.transitions.count()
+    refused = citizen_client.post(url, {"note": "bổ sung"}, follow=True)
+    assert refused.status_code == 200
+    texts = [str(m) for m in get_messages(refused.wsgi_request)] or [
+        str(m) for m in refused.context["messages"]]
+    assert texts and "Không thể" in texts[-1] and "Đã gửi" not in texts[-1]
+    assert submitted.transitions.count() == before
 
 
 def _request(method: str, path: str):
