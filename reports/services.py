@@ -36,7 +36,9 @@ from .models import COUNTERS, PROCESSING_BUCKETS, DossierFact, Grain, StatRollup
 
 RESOLVED_STATES = frozenset({DossierState.APPROVED, DossierState.REFUSED,
                              DossierState.RESULT_READY, DossierState.RETURNED})
-EXCLUDED_STATES = frozenset({DossierState.DRAFT, DossierState.WITHDRAWN})
+# A stopped dossier (Mẫu 05: the citizen never supplemented, or asked to stop) leaves the figures
+# as a withdrawn one does: it was neither resolved on time nor late.
+EXCLUDED_STATES = frozenset({DossierState.DRAFT, DossierState.WITHDRAWN, DossierState.STOPPED})
 FACT_FIELDS = ("dossier_id", "unit_id", "procedure_id", "level", "channel", "received_day",
                "finished_day", "resolved", "on_time", "late", "processing_days", "has_fee",
                "paid_online", "result_postal", "attachments", "attachments_reused")

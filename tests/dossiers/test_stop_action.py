@@ -81,6 +81,12 @@ def test_leader_stops_a_dossier_in_progress_through_the_api(
                             format="json")
     assert response.status_code == 200, response.content
     _assert_stopped(dossier.pk)
+    # The statistics drop it, as they drop a withdrawn dossier.
+    from reports.models import DossierFact
+    from reports.services import stats_refresh_dossier
+
+    stats_refresh_dossier(dossier_id=dossier.pk)
+    assert not DossierFact.objects.filter(dossier_id=dossier.pk).exists()
 
 
 def test_stop_is_refused_without_a_reason(procedure, citizen, units, clerk, processor, leader):
