@@ -1,5 +1,5 @@
 """Staff pages: the queue, the dossier with its action buttons, the process-control sheet
-(Mẫu 05) and any-office reception of paper dossiers."""
+(Mẫu 06) and any-office reception of paper dossiers."""
 
 from __future__ import annotations
 
@@ -135,21 +135,16 @@ def staff_act(request, ref: str):
 
 @staff_required
 def control_sheet(request, ref: str):
-    """Mẫu 05: one row per hand-over with the result against the appointment."""
+    """Mẫu 06 on screen: the same rows as its PDF (one per hand-over, giver and receiver as
+    people, the result against the step's allotted time), from the one definition in
+    delivery.contexts."""
+    from delivery.contexts import control_sheet_context  # delivery builds on dossiers
+
     dossier = staff_dossier(request.user, ref)
     if dossier is None:
         raise Http404
-    rows = []
-    for entry in dossier_history(dossier, citizen_view=False):
-        result = ""
-        if dossier.due_date and entry.action in (Action.APPROVE, Action.REFUSE,
-                                                 Action.MARK_RESULT_READY, Action.RETURN_RESULT):
-            local = entry.created_at.date()
-            result = (_("Sớm hạn") if local < dossier.due_date else
-                      _("Đúng hạn") if local == dossier.due_date else _("Quá hạn"))
-        rows.append({"entry": entry, "result": result})
     return render(request, "dossiers/staff/control_sheet.html",
-                  {"dossier": dossier, "rows": rows})
+                  {"dossier": dossier, "sheet": control_sheet_context(dossier)})
 
 
 @staff_required

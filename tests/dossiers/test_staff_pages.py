@@ -72,6 +72,12 @@ def test_clerk_receives_and_forwards_from_the_dossier_page(clerk_client, submitt
     assert (submitted.state, submitted.current_step) == (DossierState.IN_PROGRESS, 1)
     sheet = clerk_client.get(reverse("dossiers_staff:control_sheet", args=[submitted.code]))
     assert "Chuyển thẩm định" in sheet.content.decode()
+    # The page and the PDF (Mẫu 06) read one definition of each hand-over's result.
+    from delivery.contexts import control_sheet_context
+
+    rows = control_sheet_context(submitted).handovers
+    assert rows and all(f"<td>{row.result}</td>" in sheet.content.decode() for row in rows)
+    assert "Sớm hạn" not in sheet.content.decode()
 
 
 def test_staff_of_another_ward_gets_404(client, submitted, other_clerk):
