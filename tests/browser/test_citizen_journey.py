@@ -1,0 +1,179 @@
+"""Issue 15, "done means": a first-time citizen on a 360 × 740 phone files a birth registration
+alone, from the home page's search box to the receipt of the paid fee, as a new user.
+
+Every page the citizen sees is checked the same way: it does not scroll sideways, axe-core finds
+no serious or critical problem, and a screenshot is saved as
+bench/results/screens/journey-NN-<step>.png for a person to look at (bench/results/
+citizen-journey.md lists them, with the count of screens and typed fields)."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from dossiers.models import Dossier
+from procedures.services import procedure_import
+from tests.citizens.helpers import PASSWORD
+from units.services import units_load_from_package
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENS = ROOT / "bench" / "results" / "screens"
+AXE = ROOT / "tests" / "vendor" / "axe.min.js"
+AXE_RUN = ("async () => (await axe.run(document, {runOnly: "
+           "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})).violations"
+           ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+           ".map(v => v.id + ' (' + v.impact + ') ' + "
+           "v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))")
+LATE_FEE = 8000
+
+
+@pytest.fixture
+def demo_city(settings):
+    """Today's Đà Nẵng and the demo birth registration, with a fee paid online: registering
+    late (after 60 days) costs a fee the city sets; the demo file, for the usual on-time case,
+    has none, and the journey must reach the payment step."""
+    settings.SMS_BACKEND = "citizens.sms.LocmemSmsBackend"
+    loaded = units_load_from_package(province_code=48, agency_code="000.00.00.H17")
+    for path in sorted((ROOT / "procedures/demo").glob("*.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        if document["code"] == "1.001193":
+            document["fees"] = [{"name": "Lệ phí đăng ký khai sinh quá hạn", "amount": LATE_FEE,
+                                 "note": "Mức thu minh họa cho phép thử."}]
+        procedure_import(document=document, owner_unit=loaded.province)
+
+
+@pytest.fixture
+def sms_outbox(settings):
+    from citizens import sms
+
+    sms.outbox.clear()
+    return sms.outbox
+
+
+class Journey:
+    """The citizen's phone: counts the screens seen and the fields typed into, and checks each
+    screen as it arrives."""
+
+    def __init__(self, page):
+        self.page = page
+        self.screens: list[str] = []
+        self.typed: list[str] = []
+
+    def screen(self, name: str) -> None:
+        page = self.page
+        page.wait_for_load_state("load")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), \
+            f"{name}: the page scrolls sideways ({page.url})"
+        # Through the devtools protocol, which the portal's own CSP does not block (a script
+        # tag would rightly be).
+        if not page.evaluate("typeof window.axe === 'object'"):
+            page.evaluate(AXE.read_text(encoding="utf-8"))
+        findings = page.evaluate(AXE_RUN)
+        assert findings == [], f"{name}: {findings}"
+        self.screens.append(name)
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENS / f"journey-{len(self.screens):02d}-{name}.png"),
+                        full_page=True)
+
+    def type(self, label: str, text: str, **options) -> None:
+        self.page.get_by_label(label, **options).fill(text)
+        self.typed.append(label)
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (230, 230, 220)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_first_time_citizen_files_a_birth_registration_alone(
+        live_server, phone_page, demo_city, sms_outbox, tmp_path):
+    page = phone_page
+    journey = Journey(page)
+    good = tmp_path / "giay-chung-sinh.png"
+    good.write_bytes(_png())
+    bad = tmp_path / "cccd.pdf"
+    bad.write_bytes(b"this is not a PDF at all")
+
+    # Home page: search in the citizen's words.
+    page.goto(f"{live_server.url}/")
+    journey.screen("home")
+    journey.type("Bạn cần làm thủ tục gì?", "giấy khai sinh")
+    page.get_by_role("button", name="Tìm kiếm").click()
+    journey.screen("search-results")
+    page.get_by_role("link", name="Đăng ký khai sinh", exact=True).first.click()
+    journey.screen("procedure")
+    page.get_by_role("link", name="Nộp hồ sơ trực tuyến").first.click()
+
+    # Told to sign in; a first-timer registers and verifies the phone.
+    page.wait_for_url(re.compile(r".*/tai-khoan/dang-nhap/\?next=.+"))
+    assert "Vui lòng đăng nhập để nộp hồ sơ trực tuyến" in page.locator("#login-reason").inner_text()
+    journey.screen("sign-in")
+    page.locator("#register-link").click()
+    page.wait_for_url(re.compile(r".*/cong-dan/dang-ky/\?next=.+"))
+    journey.screen("register")
+    journey.type("Họ và tên", "Nguyễn Văn An")
+    journey.type("Số CCCD (số định danh cá nhân)", "048 095 001 234")
+    journey.type("Ngày sinh", "15/05/1995")
+    journey.type("Số điện thoại di động", "0905 123 456")
+    journey.type("Mật khẩu", PASSWORD, exact=True)
+    journey.type("Nhập lại mật khẩu", PASSWORD)
+    page.get_by_role("button", name="Đăng ký", exact=True).click()
+    page.wait_for_url("**/cong-dan/dang-ky/xac-minh/")
+    journey.screen("verify-phone")
+    code = re.search(r"\b(\d{6})\b", sms_outbox[-1]["body"]).group(1)
+    journey.type("Mã xác thực", code)
+    page.get_by_role("button", name="Xác minh").click()
+
+    # Back on the form, the identity already there and locked.
+    page.wait_for_url("**/ho-so/nop/1.001193/")
+    journey.screen("form-identity-prefilled")
+    assert page.locator(".step-progress").inner_text().startswith("Bước 1/4")
+    for label, value in (("Họ, chữ đệm và tên người yêu cầu", "Nguyễn Văn An"),
+                         ("Số định danh cá nhân của người yêu cầu", "048095001234")):
+        field = page.get_by_label(label)
+        assert field.input_value() == value
+        assert field.is_disabled(), f"{label} can be changed"
+    assert page.get_by_label("Số điện thoại liên hệ").input_value() == "0905123456"
+
+    # A partial draft: where to file, the child's name and sex, then "Lưu nháp".
+    page.get_by_label("Cơ quan tiếp nhận (nơi cư trú)").select_option(label="Phường Hải Châu")
+    journey.type("Họ, chữ đệm và tên của trẻ", "NGUYỄN MINH KHÔI")
+    page.locator("#id_child_sex").select_option("nam")
+    page.get_by_role("button", name="Lưu nháp").click()
+    page.get_by_text("Đã lưu bản nháp lúc").wait_for()
+    journey.screen("draft-saved")
+    dossier = Dossier.objects.get(applicant__username__isnull=False)
+    assert dossier.state == "draft"
+    assert dossier.data["child_full_name"] == "NGUYỄN MINH KHÔI"
+
+    # Leave (to the home page), come back through "Hồ sơ của tôi" and resume.
+    page.get_by_role("link", name="Cổng Dịch vụ công").first.click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.get_by_role("link", name="Hồ sơ của tôi").click()
+    journey.screen("my-dossiers-draft")
+    page.get_by_role("link", name="Tiếp tục Đăng ký khai sinh").click()
+    page.wait_for_url(f"**/ho-so/{dossier.ref}/sua/**")
+    assert page.get_by_label("Họ, chữ đệm và tên của trẻ").input_value() == "NGUYỄN MINH KHÔI"
+    journey.screen("draft-resumed")
+    page.get_by_label("Ngày, tháng, năm sinh").fill("2026-09-02")
+    journey.typed.append("Ngày, tháng, năm sinh")
+    journey.type("Nơi sinh", "Bệnh viện Phụ sản – Nhi Đà Nẵng")
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+
+    # Documents: one good photo, one file that is not what it claims to be.
+    page.wait_for_url("**buoc=2**")
+    page.get_by_label("Chọn tệp: Giấy chứng sinh").set_input_files(str(good))
+    page.get_by_text("Đã lưu tệp giay-chung-sinh.png").wait_for()
+    page.get_by_label("Chọn tệp: Giấy tờ tùy thân").set_input_files(str(bad))
+    bad_row = page.locator("[data-document-row=giay-to-tuy-than]")
+    bad_row.locator("[data-upload-text]").filter(has_not_text="Đang tải lên").wait_for()
+    journey.screen("documents-good-and-bad")
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
