@@ -177,3 +177,33 @@ def test_a_first_time_citizen_files_a_birth_registration_alone(
     bad_row.locator("[data-upload-text]").filter(has_not_text="Đang tải lên").wait_for()
     journey.screen("documents-good-and-bad")
     page.get_by_role("button", name="Lưu và tiếp tục").click()
+
+    # The bad file comes back with its reason; the good one is still there.
+    page.wait_for_url("**buoc=2**")
+    assert "không phải PDF" in bad_row.locator(".errorlist").inner_text()
+    good_row = page.locator("[data-document-row=giay-chung-sinh]")
+    assert "giay-chung-sinh.png" in good_row.locator(".file-item").inner_text()
+    journey.screen("documents-bad-file-refused")
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    page.wait_for_url("**buoc=3**")
+    journey.screen("delivery")
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    page.wait_for_url("**buoc=4**")
+    journey.screen("review-incomplete")
+
+    # Submitted with answers missing: every problem at once, the good file still attached.
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+    summary = page.locator(".error-summary")
+    summary.wait_for()
+    assert page.evaluate("document.activeElement.id") == "loi"
+    problems = summary.locator("li").all_inner_texts()
+    for expected in ("Họ, chữ đệm và tên người mẹ", "Số định danh cá nhân của người mẹ",
+                     "Quan hệ của người đi đăng ký với trẻ", "Giấy tờ tùy thân"):
+        assert any(expected in p for p in problems), (expected, problems)
+    assert "giay-chung-sinh.png" in page.locator("dl.answers").last.inner_text() or \
+        "giay-chung-sinh.png" in page.content()
+    dossier.refresh_from_db()
+    assert dossier.state == "draft"
+    assert list(dossier.attachments.values_list("original_name", flat=True)) == \
+        ["giay-chung-sinh.png"]
+    journey.screen("submit-errors-listed")

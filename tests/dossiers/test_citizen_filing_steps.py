@@ -249,6 +249,19 @@ def test_a_half_typed_postal_address_says_what_is_missing(citizen_client, new_dr
     assert not DeliveryAddress.objects.exists()
 
 
+def test_a_missing_address_answer_is_listed_not_a_server_error(citizen_client, units, citizen):
+    """An address field is a textarea: its error-summary link once crashed the review page
+    of the birth registration (found by tests/browser/test_citizen_journey.py)."""
+    document = copy.deepcopy(BASE_DOCUMENT)
+    document["fields"].append({"key": "noi_cu_tru_me", "label": "Nơi cư trú của người mẹ",
+                               "type": "address", "required": True})
+    procedure = make_procedure(**document)
+    dossier = dossier_create_draft(procedure=procedure, applicant=citizen, place=units["ward"])
+    response = citizen_client.post(_edit(dossier, 4), {"buoc": "4", "nop": "1"})
+    assert response.status_code == 200
+    assert f'href="{_edit(dossier)}#id_noi_cu_tru_me"' in response.content.decode()
+
+
 # --- §4 steps and review ---------------------------------------------------------------------
 
 
