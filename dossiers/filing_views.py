@@ -507,7 +507,7 @@ def _display(form, dossier, name: str) -> str:
         return str(dict(field.choices).get(value, value))
     if isinstance(value, bool):
         return _("Có") if value else _("Không")
-    if field.widget.input_type == "date":
+    if getattr(field.widget, "input_type", None) == "date":
         try:
             from datetime import date
 

@@ -99,6 +99,8 @@ def test_a_first_time_citizen_files_a_birth_registration_alone(
     journey = Journey(page)
     good = tmp_path / "giay-chung-sinh.png"
     good.write_bytes(_png())
+    identity = tmp_path / "cccd.png"
+    identity.write_bytes(_png())
     bad = tmp_path / "cccd.pdf"
     bad.write_bytes(b"this is not a PDF at all")
 
@@ -207,3 +209,54 @@ def test_a_first_time_citizen_files_a_birth_registration_alone(
     assert list(dossier.attachments.values_list("original_name", flat=True)) == \
         ["giay-chung-sinh.png"]
     journey.screen("submit-errors-listed")
+
+    # Each problem links to its question: the rest of the answers, then the missing document.
+    summary.get_by_role("link", name="Họ, chữ đệm và tên người mẹ").click()
+    page.wait_for_url("**/sua/#id_mother_full_name")
+    page.locator("#id_child_ethnicity").select_option("kinh")
+    page.locator("#id_child_nationality").select_option("viet_nam")
+    journey.type("Họ, chữ đệm và tên người mẹ", "TRẦN THỊ HOA")
+    journey.type("Năm sinh của người mẹ", "1997")
+    page.locator("#id_mother_ethnicity").select_option("kinh")
+    journey.type("Số định danh cá nhân của người mẹ", "048197004521")
+    journey.type("Nơi cư trú của người mẹ", "45 Lê Lợi, phường Hải Châu, thành phố Đà Nẵng")
+    page.locator("#id_requester_relationship").select_option("cha")
+    journey.screen("answers-completed")
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    page.wait_for_url("**buoc=2**")
+    page.get_by_label("Chọn tệp: Giấy tờ tùy thân").set_input_files(str(identity))
+    page.get_by_text("Đã lưu tệp cccd.png").wait_for()
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+
+    # Postal delivery, the address typed right in the form.
+    page.wait_for_url("**buoc=3**")
+    page.get_by_label("Nhận kết quả qua bưu chính công ích").check()
+    page.get_by_label("Tỉnh/thành phố").select_option(label="Thành phố Đà Nẵng")
+    page.get_by_label("Phường/xã").select_option(label="Phường Hải Châu")
+    journey.type("Số nhà, tên đường, thôn/tổ", "45 Lê Lợi")
+    journey.screen("postal-address")
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+
+    # Review, then submit.
+    page.wait_for_url("**buoc=4**")
+    assert "45 Lê Lợi" in page.locator("dl.answers").last.inner_text()
+    journey.screen("review-complete")
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+    page.wait_for_url(re.compile(r".*/ho-so/000\.\S+/$"))
+    dossier.refresh_from_db()
+    assert dossier.state == "submitted"
+    assert dossier.delivery_method == "postal"
+    assert dossier.delivery_address["street"] == "45 Lê Lợi"
+    journey.screen("submitted-fee-due")
+
+    # Pay in the sandbox, back on the dossier with the receipt.
+    page.get_by_role("button", name="Thanh toán lệ phí trực tuyến").click()
+    page.wait_for_url("**/thanh-toan/thu-nghiem/**")
+    journey.screen("sandbox-payment")
+    page.get_by_role("button", name="Thanh toán", exact=True).click()
+    page.wait_for_url("**/thanh-toan/ket-qua/**")
+    assert "Thanh toán thành công" in page.content()
+    journey.screen("payment-result")
+    page.locator("#back-to-dossier").click()
+    page.wait_for_url(f"**/ho-so/{dossier.code}/")
+    journey.screen("dossier-paid-with-receipt")
