@@ -61,6 +61,8 @@ class Journey:
         self.page = page
         self.screens: list[str] = []
         self.typed: list[str] = []
+        self.loads: list[str] = []  # every page the browser loads, screenshot or not
+        page.on("load", lambda loaded: self.loads.append(loaded.url))
 
     def screen(self, name: str) -> None:
         page = self.page
@@ -260,3 +262,25 @@ def test_a_first_time_citizen_files_a_birth_registration_alone(
     page.locator("#back-to-dossier").click()
     page.wait_for_url(f"**/ho-so/{dossier.code}/")
     journey.screen("dossier-paid-with-receipt")
+    assert page.locator("#trang-thai").inner_text() == "Đã nộp, chờ tiếp nhận"
+    assert "bộ phận một cửa để tiếp nhận" in page.locator("#next-step").inner_text()
+    receipt = page.get_by_role("link", name="Biên lai thu điện tử")
+    assert receipt.count() == 1
+    assert page.request.get(live_server.url + receipt.get_attribute("href")).headers["content-type"] == \
+        "application/pdf"
+
+    # Withdrawing asks first (and this citizen does not withdraw).
+    page.get_by_role("link", name="Rút hồ sơ").click()
+    page.wait_for_url(f"**/ho-so/{dossier.code}/rut/")
+    assert page.get_by_role("button", name="Xác nhận rút hồ sơ").is_visible()
+    assert page.get_by_label("Lý do rút hồ sơ").count() == 1
+    journey.screen("withdrawal-asks-confirmation")
+    page.get_by_role("link", name="Quay lại").last.click()
+    page.wait_for_url(f"**/ho-so/{dossier.code}/")
+    dossier.refresh_from_db()
+    assert dossier.state == "submitted"
+
+    # The counts for bench/results/citizen-journey.md.
+    print(f"\nscreenshots={len(journey.screens)} page loads={len(journey.loads)} "
+          f"typed={len(journey.typed)}: {journey.typed}")
+    print("\n".join(journey.loads))
