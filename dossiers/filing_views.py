@@ -386,7 +386,8 @@ def _anchor(form, name: str) -> str:
         return "loi"
     if name in form.fields:
         bound = form[name]
-        if bound.field.widget.input_type == "radio":
+        # A textarea (an address field) has no input_type.
+        if getattr(bound.field.widget, "input_type", None) == "radio":
             return f"{bound.auto_id}_0"
         return bound.auto_id
     return f"id_{name}"
@@ -506,7 +507,7 @@ def _display(form, dossier, name: str) -> str:
         return str(dict(field.choices).get(value, value))
     if isinstance(value, bool):
         return _("Có") if value else _("Không")
-    if field.widget.input_type == "date":
+    if getattr(field.widget, "input_type", None) == "date":
         try:
             from datetime import date
 

@@ -9,3 +9,9 @@ register = template.Library()
 def citizen_status(dossier):
     """``{{ dossier|citizen_status }}``: the label the citizen sees (dossiers/status.py)."""
     return _citizen_status(dossier).label
+
+
+@register.filter
+def awaiting_payment(dossier):
+    """``{{ dossier|awaiting_payment }}``: filed, with the online fee still to pay."""
+    return _citizen_status(dossier).awaiting_payment

@@ -249,6 +249,25 @@ def test_a_half_typed_postal_address_says_what_is_missing(citizen_client, new_dr
     assert not DeliveryAddress.objects.exists()
 
 
+def test_an_address_answer_missing_or_given_is_not_a_server_error(citizen_client, units,
+                                                                   citizen):
+    """An address field is a textarea (no input_type): its error-summary link, and then its
+    answer on the review page, once crashed the birth registration's review page (found by
+    tests/browser/test_citizen_journey.py)."""
+    document = copy.deepcopy(BASE_DOCUMENT)
+    document["fields"].append({"key": "noi_cu_tru_me", "label": "Nơi cư trú của người mẹ",
+                               "type": "address", "required": True})
+    procedure = make_procedure(**document)
+    dossier = dossier_create_draft(procedure=procedure, applicant=citizen, place=units["ward"])
+    response = citizen_client.post(_edit(dossier, 4), {"buoc": "4", "nop": "1"})
+    assert response.status_code == 200
+    assert f'href="{_edit(dossier)}#id_noi_cu_tru_me"' in response.content.decode()
+    dossier.data = {"noi_cu_tru_me": "45 Lê Lợi, Hải Châu"}
+    dossier.save(update_fields=["data"])
+    review = citizen_client.get(_edit(dossier, 4))
+    assert review.status_code == 200 and "45 Lê Lợi, Hải Châu" in review.content.decode()
+
+
 # --- §4 steps and review ---------------------------------------------------------------------
 
 
