@@ -139,15 +139,21 @@ def test_keyboard_only_filing(live_server, browser, portal, tmp_path):
     page.goto(f"{live_server.url}/ho-so/nop/{portal['procedure'].code}/")
 
     def tab_to(label):
+        seen = []
         for _ in range(80):
             page.keyboard.press("Tab")
             focused = page.evaluate(
                 "() => { const e = document.activeElement; const l = e && e.labels && "
-                "e.labels[0]; return l ? l.innerText : (e && e.innerText) || ''; }")
-            if focused.strip().startswith(label):
+                "e.labels[0]; return l ? l.textContent : (e && e.innerText) || ''; }")
+            focused = " ".join(focused.split())
+            seen.append(focused)
+            if focused.startswith(label):
                 return
-        raise AssertionError(f"could not reach {label!r} with Tab")
+        raise AssertionError(f"could not reach {label!r} with Tab: {seen}")
 
+    # Step 1: where to file, then the form's own questions.
+    tab_to("Cơ quan tiếp nhận")
+    page.keyboard.press("ArrowDown")
     tab_to("Họ và tên trẻ")
     page.keyboard.type("Võ Minh Khang")
     tab_to("Giới tính")
@@ -160,19 +166,29 @@ def test_keyboard_only_filing(live_server, browser, portal, tmp_path):
         page.keyboard.press("Shift+Tab")
         page.keyboard.type("11202026")
     assert page.evaluate("document.activeElement.value") == "2026-11-20"
-    tab_to("Cơ quan tiếp nhận")
-    page.keyboard.press("ArrowDown")
-    for label in ("Tải lên: Tờ khai", "Tải lên: Giấy chứng sinh"):
-        tab_to(label)
+
+    def next_step():
+        tab_to("Lưu và tiếp tục")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.locator(".error-summary").count() == 0, page.content()[:2000]
+
+    next_step()
+    # Step 2: each document's file input is reached by Tab and named for its document.
+    for name in ("Tờ khai", "Giấy chứng sinh"):
+        tab_to(f"Chọn tệp: {name}")
         focused = page.evaluate("() => document.activeElement.outerHTML")
         assert 'type="file"' in focused, focused
         # Space would open the operating system's file dialog, which is outside the page (and
         # flaky to intercept headless); the file is given to the focused input instead.
         page.locator(":focus").set_input_files(str(scan))
+    page.locator(".file-item").nth(1).wait_for()  # both uploaded (no eval under the CSP)
+    next_step()  # step 3: how the result is received (the desk, by default)
+    next_step()  # the review page
     tab_to("Nộp hồ sơ")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    errors = page.locator(".errorlist, .message-error").all_inner_texts()
+    errors = page.locator(".errorlist, .message-error, .error-summary").all_inner_texts()
     assert errors == []
     page.wait_for_url("**/ho-so/000.01.*-*/")
     assert page.locator("#trang-thai").inner_text().startswith("Đã nộp")
