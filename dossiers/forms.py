@@ -232,6 +232,13 @@ class ReceptionForm(forms.Form):
     kenh = forms.ChoiceField(label=_("Hình thức nộp"), initial=Channel.IN_PERSON,
                              choices=[(Channel.IN_PERSON, Channel.IN_PERSON.label),
                                       (Channel.POSTAL, Channel.POSTAL.label)])
+    # NĐ 118/2025: the result may be collected at any one-stop desk of the province.
+    noi_nhan_ket_qua = forms.ModelChoiceField(
+        label=_("Nơi nhận kết quả"), required=False, queryset=Unit.objects.none(),
+        empty_label=_("— Cơ quan tiếp nhận —"),
+        error_messages={"invalid_choice": _(
+            "Nơi nhận kết quả phải là bộ phận một cửa đang hoạt động trong tỉnh/thành phố "
+            "của cơ quan tiếp nhận.")})
 
 
 def reception_form_class(version):

@@ -103,7 +103,7 @@ def validate_data(version: ProcedureVersion, data: dict) -> dict:
 # --- drafts and files --------------------------------------------------------------------
 
 
-def _checked_pickup_unit(pickup_unit: Unit | None, receiving: Unit) -> Unit | None:
+def checked_pickup_unit(pickup_unit: Unit | None, receiving: Unit) -> Unit | None:
     """The desk chosen to collect the result, None for the receiving unit's own (NĐ
     118/2025: any active commune-level desk of the receiving unit's province)."""
     if pickup_unit is None or pickup_unit.pk == receiving.pk:
@@ -124,7 +124,7 @@ def dossier_create_draft(
     version = current_version(procedure)
     receiving = competent_unit(receiving_unit_kind=version.document.get(
         "receiving_unit_kind", procedure.receiving_unit_kind), place=place)
-    pickup_unit = _checked_pickup_unit(pickup_unit, receiving)
+    pickup_unit = checked_pickup_unit(pickup_unit, receiving)
     dossier = Dossier.objects.create(
         procedure=procedure, procedure_version=version, applicant=applicant,
         receiving_unit=receiving, current_unit=receiving, channel=Channel.ONLINE,
@@ -167,7 +167,7 @@ def dossier_update_draft(
                 place=dossier.receiving_unit).filter(pk=dossier.pickup_unit_id).exists():
             pickup_unit = None  # the chosen desk is not in the new receiving unit's province
     if pickup_unit is not UNCHANGED:
-        dossier.pickup_unit = _checked_pickup_unit(pickup_unit, dossier.receiving_unit)
+        dossier.pickup_unit = checked_pickup_unit(pickup_unit, dossier.receiving_unit)
         fields.append("pickup_unit")
     if delivery_method is not None:
         dossier.delivery_method = delivery_method

@@ -173,3 +173,38 @@ def test_without_a_choice_the_receiving_units_clerk_hands_it_over(
     _hand_over(client, dossier)
     dossier.refresh_from_db()
     assert dossier.state == DossierState.RETURNED
+
+
+def _paper(procedure, units, **extra):
+    from .conftest import pdf
+
+    return {"thu_tuc": procedure.code, "noi_cu_tru": units["ward"].pk,
+            "ho_ten_nguoi_nop": "Lê Văn Cường", "cccd_nguoi_nop": "048090001234",
+            "dien_thoai": "0905000111", "kenh": "1",
+            "ho_ten_tre": "Lê Bé", "gioi_tinh": "nu", "ngay_sinh": "2026-11-01",
+            "tep__to-khai": pdf(), **extra}
+
+
+@pytest.mark.django_db
+def test_the_clerk_at_any_desk_records_where_the_result_is_collected(client, other_clerk,
+                                                                     procedure, units):
+    login_verified(client, other_clerk)  # a clerk of Hải Châu 1, for a Khuê Trung resident
+    url = reverse("dossiers_staff:reception") + f"?thu_tuc={procedure.code}"
+    assert 'name="noi_nhan_ket_qua"' in client.get(url).content.decode()
+    response = client.post(url, _paper(procedure, units,
+                                       noi_nhan_ket_qua=units["other_ward"].pk))
+    assert response.status_code == 302
+    dossier = Dossier.objects.get(applicant_name="Lê Văn Cường")
+    assert dossier.receiving_unit == units["ward"]
+    assert dossier.pickup_unit == units["other_ward"]
+
+
+@pytest.mark.django_db
+def test_the_clerk_cannot_record_a_desk_outside_the_province(client, other_clerk, procedure,
+                                                             units, elsewhere):
+    login_verified(client, other_clerk)
+    url = reverse("dossiers_staff:reception") + f"?thu_tuc={procedure.code}"
+    response = client.post(url, _paper(procedure, units,
+                                       noi_nhan_ket_qua=elsewhere["outside"].pk))
+    assert response.status_code == 200 and WRONG_DESK in response.content.decode()
+    assert not Dossier.objects.filter(applicant_name="Lê Văn Cường").exists()
