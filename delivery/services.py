@@ -105,7 +105,8 @@ def payment_receipt_for(*, payment_id: int) -> GeneratedDocument | None:
 
 def _locked(dossier_id: int) -> Dossier | None:
     return (Dossier.objects.select_for_update(of=("self",))
-            .select_related("receiving_unit", "current_unit", "procedure", "procedure_version")
+            .select_related("receiving_unit", "current_unit", "pickup_unit", "procedure",
+                            "procedure_version")
             .filter(pk=dossier_id).first())
 
 
@@ -152,7 +153,8 @@ def route_many(*, dossier_ids: list[int]) -> dict[int, str]:
     with transaction.atomic():
         dossiers = list(
             Dossier.objects.select_for_update(of=("self",))
-            .select_related("receiving_unit", "current_unit", "procedure", "procedure_version")
+            .select_related("receiving_unit", "current_unit", "pickup_unit", "procedure",
+                            "procedure_version")
             .filter(pk__in=ids, state__in=TRANSITIONS[Action.SCHEDULE_PICKUP].sources)
             .order_by("pk"))
         at_desk = set(PickupAppointment.objects.filter(dossier_id__in=[d.pk for d in dossiers])
@@ -178,9 +180,9 @@ def _schedule_pickups(dossiers: list[Dossier], *, reason: str) -> list[PickupApp
     earliest = calendar.add_working_days(timezone.localdate(), 1)
     appointments = PickupAppointment.objects.bulk_create([
         PickupAppointment(
-            dossier_id=dossier.pk, unit=dossier.receiving_unit,
-            address=dossier.receiving_unit.address or dossier.receiving_unit.name,
-            opening_hours=dossier.receiving_unit.opening_hours, earliest_date=earliest,
+            dossier_id=dossier.pk, unit=dossier.pickup_desk,
+            address=dossier.pickup_desk.address or dossier.pickup_desk.name,
+            opening_hours=dossier.pickup_desk.opening_hours, earliest_date=earliest,
             reason=reason)
         for dossier in dossiers
     ])
@@ -263,7 +265,7 @@ def pickup_hand_over(
     # A person at the desk (the portal itself returns only on the post's delivery report).
     if acting_user is None or not holds_rule_role(acting_user, dossier, Action.RETURN_RESULT):
         raise NotPermitted(_("Bạn không phải cán bộ một cửa của %(unit)s.")
-                           % {"unit": dossier.receiving_unit.name})
+                           % {"unit": dossier.pickup_desk.name})
     if not in_source_state(dossier, Action.RETURN_RESULT):
         raise DossierInvalid(_("Hồ sơ không ở trạng thái chờ trả kết quả."), code="state")
     appointment = (PickupAppointment.objects.select_for_update()

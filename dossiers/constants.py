@@ -94,9 +94,12 @@ SAME = "="
 COMPUTED = "?"
 
 # Whose staff may act: the unit of the current processing step, or the receiving unit's
-# one-stop desk (the result goes back there, wherever the last step was done).
+# one-stop desk (the result goes back there, wherever the last step was done), or the desk
+# where the citizen collects the result: the one they chose in the province (NĐ 118/2025),
+# otherwise the receiving unit's (``Dossier.pickup_desk``).
 CURRENT_UNIT = "current_unit"
 RECEIVING_UNIT = "receiving_unit"
+PICKUP_UNIT = "pickup_unit"
 
 
 class Rule(NamedTuple):
@@ -141,9 +144,10 @@ TRANSITIONS: dict[str, Rule] = {
                         note_required=True),
     Action.MARK_RESULT_READY: Rule(frozenset({S.APPROVED}), S.RESULT_READY,
                                    frozenset({R.CLERK}), unit=RECEIVING_UNIT),
-    # The desk hands the result over, or the postal service reports it delivered (system).
+    # The desk where it is collected hands the result over, or the postal service reports it
+    # delivered (system).
     Action.RETURN_RESULT: Rule(frozenset({S.RESULT_READY}), S.RETURNED,
-                               frozenset({R.CLERK, SYSTEM}), unit=RECEIVING_UNIT),
+                               frozenset({R.CLERK, SYSTEM}), unit=PICKUP_UNIT),
     Action.APOLOGIZE: Rule(frozenset({S.RECEIVED, S.IN_PROGRESS, S.APPROVED}), SAME,
                            frozenset({R.CLERK, R.LEADER}), note_required=True),
     # TT 03/2025 Mẫu 05: the end of a dossier that will not be decided (the citizen did not

@@ -23,7 +23,8 @@ DATA, DOCUMENTS, DELIVERY, REVIEW = "data", "documents", "delivery", "review"
 PLACE_FIELD = "noi_tiep_nhan"
 ADDRESS_FIELDS = ("dia_chi_nhan", "tinh_nhan", "xa_nhan", "so_nha_nhan", "nguoi_nhan",
                   "dien_thoai_nhan")
-DELIVERY_FIELDS = ("cach_nhan_ket_qua", *ADDRESS_FIELDS, "mien_phi", "tep__mien-phi")
+DELIVERY_FIELDS = ("cach_nhan_ket_qua", "noi_nhan_ket_qua", *ADDRESS_FIELDS, "mien_phi",
+                   "tep__mien-phi")
 
 
 @dataclass(frozen=True)

@@ -63,11 +63,13 @@ def step_url(dossier: Dossier, number: int, anchor: str = "") -> str:
     return url + (f"#{anchor}" if anchor else "")
 
 
-def _make_form(version, user, *args, **kwargs):
+def _make_form(version, user, *args, dossier=None, **kwargs):
     """The whole filing form, never "required" in the browser or on save: a draft may be
     incomplete. Which fields are needed to submit is kept for the labels."""
-    form_class = filing_form_class(version, stored_documents=stored_documents_of(user),
-                                   addresses=delivery_addresses_of(user))
+    form_class = filing_form_class(
+        version, stored_documents=stored_documents_of(user),
+        addresses=delivery_addresses_of(user),
+        pickup_place=dossier.receiving_unit if dossier is not None else None)
     if "initial" in kwargs:  # what the portal knows first; a draft keeps what was saved
         kwargs["initial"] = {**filing_initial(version, user), **kwargs["initial"]}
     form = form_class(*args, **kwargs)
@@ -89,6 +91,7 @@ def _initial(dossier: Dossier | None, user) -> dict:
     initial.update({
         "noi_tiep_nhan": dossier.receiving_unit_id,
         "cach_nhan_ket_qua": dossier.delivery_method,
+        "noi_nhan_ket_qua": dossier.pickup_desk.pk,
         "mien_phi": dossier.fee_exemption,
         "dia_chi_nhan": dossier.delivery_address.get("id"),
     })
@@ -134,9 +137,10 @@ def _filing(request, *, procedure, version, dossier):
     if dossier is None and step.number != 1:
         step = steps[0]
     if request.method != "POST":
-        form = _make_form(version, request.user, initial=_initial(dossier, request.user))
+        form = _make_form(version, request.user, dossier=dossier,
+                          initial=_initial(dossier, request.user))
         return _render_step(request, procedure, version, dossier, steps, step, form)
-    form = _make_form(version, request.user, request.POST, request.FILES,
+    form = _make_form(version, request.user, request.POST, request.FILES, dossier=dossier,
                       initial=_initial(dossier, request.user))
     dossier = _save(request, form, procedure, version, dossier, step, with_files=True)
     if dossier is None:  # nothing could be saved: the receiving office is missing
@@ -184,7 +188,7 @@ def autosave(request, ref: str | None = None, code: str | None = None):
             raise Http404 from exc
     steps = filing_steps(version)
     step = _current_step(steps, request.POST.get("buoc"))
-    form = _make_form(version, request.user, request.POST,
+    form = _make_form(version, request.user, request.POST, dossier=dossier,
                       initial=_initial(dossier, request.user))
     saved = _save(request, form, procedure, version, dossier, step, with_files=False)
     errors = {name: [str(m) for m in errs] for name, errs in form.errors.items()}
@@ -279,6 +283,9 @@ def _save(request, form, procedure, version, dossier, step, *, with_files) -> Do
         method = cleaned.get("cach_nhan_ket_qua") or dossier.delivery_method
         if method != DeliveryMethod.POSTAL:
             changes.update(delivery_method=method, delivery_address=None)
+            if "noi_nhan_ket_qua" in scope and "noi_nhan_ket_qua" not in form.errors \
+                    and cleaned.get("noi_nhan_ket_qua") is not None:
+                changes["pickup_unit"] = cleaned["noi_nhan_ket_qua"]
         elif with_files or cleaned.get("dia_chi_nhan") is not None:
             changes.update(delivery_method=method,
                            delivery_address=_delivery_address(request, form))
@@ -459,7 +466,7 @@ def _render_review(request, procedure, version, dossier, steps, problems, form=N
     """ "Kiểm tra lại": every answer, file and choice with a "Sửa" link to its step, then the
     submit button; after a failed submit, every problem at once, at the top and in place."""
     form = form if form is not None else _make_form(
-        version, request.user, initial=_initial(dossier, request.user))
+        version, request.user, dossier=dossier, initial=_initial(dossier, request.user))
     step = steps[-1]
     by_field: dict[str, list[str]] = {}
     for problem in problems:
@@ -482,8 +489,9 @@ def _render_review(request, procedure, version, dossier, steps, problems, form=N
             documents.append({**doc, "errors": by_field.get(name, []),
                               "href": step_url(dossier, doc_step.number, _anchor(form, name))})
     delivery_step = next(s for s in steps if s.kind == DELIVERY)
-    delivery_errors = [m for name in ("cach_nhan_ket_qua", "dia_chi_nhan", "mien_phi",
-                                      "tep__mien-phi") for m in by_field.get(name, [])]
+    delivery_errors = [m for name in ("cach_nhan_ket_qua", "noi_nhan_ket_qua", "dia_chi_nhan",
+                                      "mien_phi", "tep__mien-phi")
+                       for m in by_field.get(name, [])]
     context = _context(request, procedure, version, dossier, steps, step, form)
     context.update({
         "summary": _summary(form, problems, dossier, steps, step),
@@ -491,6 +499,8 @@ def _render_review(request, procedure, version, dossier, steps, problems, form=N
         "delivery_step": delivery_step, "delivery_errors": delivery_errors,
         "delivery_href": step_url(dossier, delivery_step.number, "id_cach_nhan_ket_qua_0"),
         "delivery_label": DeliveryMethod(dossier.delivery_method).label,
+        "pickup_desk": (dossier.pickup_desk if dossier.delivery_method != DeliveryMethod.POSTAL
+                        else None),
         "exemption": dossier.fee_exemption_spec if dossier.fee_exemption else None,
     })
     return render(request, "dossiers/review.html", context)

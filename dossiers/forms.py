@@ -15,6 +15,7 @@ from procedures.constants import DeliveryMethod, FieldType
 from procedures.forms import PhoneField, build_filing_form_class
 from units.constants import UnitKind
 from units.models import Unit
+from units.selectors import pickup_unit_choices
 
 from .constants import Channel
 from .selectors import documents_for_channel
@@ -68,8 +69,9 @@ def commune_choices() -> list[tuple[str, list[tuple[int, str]]]]:
     return [(name, sorted(items, key=lambda c: c[1])) for name, items in sorted(groups.items())]
 
 
-def filing_form_class(version, *, stored_documents=None, addresses=None):
-    """The citizen's form for one procedure version."""
+def filing_form_class(version, *, stored_documents=None, addresses=None, pickup_place=None):
+    """The citizen's form for one procedure version. ``pickup_place``: the draft's receiving
+    unit, whose province's desks are offered for collecting the result."""
     base = build_filing_form_class(data_fields(version))
     document = version.document
     kind = document.get("receiving_unit_kind", "ward")
@@ -83,6 +85,17 @@ def filing_form_class(version, *, stored_documents=None, addresses=None):
             choices=[(m, DeliveryMethod(m).label) for m in methods],
             initial=methods[0], widget=forms.RadioSelect,
             help_text=postage_help(document) if DeliveryMethod.POSTAL in methods else ""),
+        # NĐ 118/2025: the result may be collected at any one-stop desk of the province.
+        "noi_nhan_ket_qua": forms.ModelChoiceField(
+            label=_("Nơi nhận kết quả"), required=False,
+            queryset=(pickup_unit_choices(place=pickup_place) if pickup_place is not None
+                      else Unit.objects.none()),
+            empty_label=None,
+            help_text=_("Bộ phận một cửa nơi ông/bà đến nhận kết quả; mặc định là cơ quan tiếp "
+                        "nhận."),
+            error_messages={"invalid_choice": _(
+                "Nơi nhận kết quả phải là bộ phận một cửa đang hoạt động trong tỉnh/thành phố "
+                "của cơ quan tiếp nhận.")}),
         "dia_chi_nhan": forms.ModelChoiceField(
             label=_("Địa chỉ đã lưu"), required=False,
             queryset=addresses if addresses is not None else Unit.objects.none(),
@@ -132,8 +145,8 @@ def filing_form_class(version, *, stored_documents=None, addresses=None):
 
 
 NON_DATA_FIELDS = frozenset({
-    "noi_tiep_nhan", "cach_nhan_ket_qua", "dia_chi_nhan", "tinh_nhan", "xa_nhan", "so_nha_nhan",
-    "nguoi_nhan", "dien_thoai_nhan", "noi_cu_tru", "ho_ten_nguoi_nop",
+    "noi_tiep_nhan", "cach_nhan_ket_qua", "noi_nhan_ket_qua", "dia_chi_nhan", "tinh_nhan",
+    "xa_nhan", "so_nha_nhan", "nguoi_nhan", "dien_thoai_nhan", "noi_cu_tru", "ho_ten_nguoi_nop",
     "cccd_nguoi_nop", "dien_thoai", "dia_chi", "kenh", "mien_phi",
 })
 
@@ -219,6 +232,13 @@ class ReceptionForm(forms.Form):
     kenh = forms.ChoiceField(label=_("Hình thức nộp"), initial=Channel.IN_PERSON,
                              choices=[(Channel.IN_PERSON, Channel.IN_PERSON.label),
                                       (Channel.POSTAL, Channel.POSTAL.label)])
+    # NĐ 118/2025: the result may be collected at any one-stop desk of the province.
+    noi_nhan_ket_qua = forms.ModelChoiceField(
+        label=_("Nơi nhận kết quả"), required=False, queryset=Unit.objects.none(),
+        empty_label=_("— Cơ quan tiếp nhận —"),
+        error_messages={"invalid_choice": _(
+            "Nơi nhận kết quả phải là bộ phận một cửa đang hoạt động trong tỉnh/thành phố "
+            "của cơ quan tiếp nhận.")})
 
 
 def reception_form_class(version):

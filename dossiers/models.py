@@ -98,6 +98,13 @@ class Dossier(models.Model):
     current_unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT,
                                      related_name="held_dossiers",
                                      verbose_name=_("đơn vị đang xử lý"))
+    # NĐ 118/2025: the result may be collected at any commune-level desk of the province;
+    # empty means the receiving unit's desk (``pickup_desk``).
+    pickup_unit = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("nơi nhận kết quả"),
+        help_text=_("Bộ phận một cửa người nộp chọn để nhận kết quả (trống: cơ quan tiếp nhận)."),
+    )
     current_step = models.PositiveSmallIntegerField(_("bước hiện tại"), default=0)
     state = models.CharField(_("trạng thái"), max_length=24, choices=DossierState.choices,
                              default=DossierState.DRAFT)
@@ -180,6 +187,12 @@ class Dossier(models.Model):
 
     def get_channel_display(self) -> str:
         return _choice_label(Channel, self.channel)
+
+    @property
+    def pickup_desk(self):
+        """Where a result collected in person is handed over: the desk the citizen chose,
+        otherwise the receiving unit's."""
+        return self.pickup_unit if self.pickup_unit_id else self.receiving_unit
 
     # Named predicates on the state, so that views and templates never compare state strings.
     @property

@@ -18,6 +18,7 @@ from units.models import Unit
 from .constants import (
     CITIZEN,
     COMPUTED,
+    PICKUP_UNIT,
     RECEIVING_UNIT,
     SAME,
     STEP_ROLE,
@@ -42,6 +43,8 @@ def acting_unit(dossier: Dossier, action: str) -> Unit:
     """The unit whose staff the rule of ``action`` asks for."""
     if TRANSITIONS[action].unit == RECEIVING_UNIT:
         return dossier.receiving_unit
+    if TRANSITIONS[action].unit == PICKUP_UNIT:
+        return dossier.pickup_desk
     return dossier.current_unit
 
 

@@ -61,12 +61,15 @@ def citizen_dossier(user, ref: str) -> Dossier | None:
 
 
 def staff_can_view(user, dossier: Dossier) -> bool:
-    """Staff holding any role in the dossier's receiving, current or intake unit, or above."""
+    """Staff holding any role in the dossier's receiving, current or intake unit, or above,
+    or at the desk the citizen chose to collect the result."""
     if not getattr(user, "is_authenticated", False):
         return False
     ids = set(path_ids(dossier.current_unit)) | set(path_ids(dossier.receiving_unit))
     if dossier.intake_unit_id:
         ids.add(dossier.intake_unit_id)
+    if dossier.pickup_unit_id:
+        ids.add(dossier.pickup_unit_id)
     return acts_in_any_unit(user, ids)
 
 

@@ -16,6 +16,7 @@ from portal.web import domain_errors_as_messages
 from procedures.models import Procedure
 from units.constants import UnitKind
 from units.models import Unit
+from units.selectors import pickup_unit_choices
 
 from .access import staff_required
 from .constants import TRANSITIONS, Action, Channel
@@ -163,7 +164,7 @@ def reception(request):
     form_class = reception_form_class(version)
     if request.method == "POST":
         form = form_class(request.POST, request.FILES)
-        form.fields["noi_cu_tru"].queryset = Unit.objects.active().filter(kind=UnitKind.WARD)
+        _reception_choices(form, intake_units)
         if form.is_valid():
             with domain_errors_as_messages(request):
                 dossier = _receive_paper(request, form, procedure, intake_units)
@@ -172,9 +173,15 @@ def reception(request):
                 return redirect("dossiers_staff:detail", ref=dossier.ref)
     else:
         form = form_class()
-    form.fields["noi_cu_tru"].queryset = Unit.objects.active().filter(kind=UnitKind.WARD)
+    _reception_choices(form, intake_units)
     return render(request, "dossiers/staff/reception.html",
                   {"procedure": procedure, "form": form, "intake_units": intake_units})
+
+
+def _reception_choices(form, intake_units) -> None:
+    form.fields["noi_cu_tru"].queryset = Unit.objects.active().filter(kind=UnitKind.WARD)
+    # The desks of the clerk's province; the service checks the receiving unit's.
+    form.fields["noi_nhan_ket_qua"].queryset = pickup_unit_choices(place=intake_units[0])
 
 
 def _receive_paper(request, form, procedure, intake_units):
@@ -192,6 +199,7 @@ def _receive_paper(request, form, procedure, intake_units):
             applicant_phone=cleaned.get("dien_thoai", ""),
             applicant_address=cleaned.get("dia_chi", ""), applicant=account, data=data,
             channel=cleaned.get("kenh") or Channel.IN_PERSON,
+            pickup_unit=cleaned.get("noi_nhan_ket_qua"),
         )
         for key, upload in uploads.items():
             dossier_attach(dossier=dossier, acting_user=request.user, document_key=key,

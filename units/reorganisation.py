@@ -48,6 +48,7 @@ RELATIONS: dict[tuple[str, str], tuple[str, Q | None]] = {
     # (results board, tracking, statistics, which a rebuild derives from receiving_unit).
     ("dossiers.Dossier", "receiving_unit"): (MOVE, None),
     ("dossiers.Dossier", "intake_unit"): (MOVE, None),
+    ("dossiers.Dossier", "pickup_unit"): (MOVE, None),  # where a result will be collected
     ("dossiers.Dossier", "current_unit"): (MOVE, None),
     ("dossiers.DossierTransition", "unit"): (KEEP, None),  # what happened where, then
     ("dossiers.DossierTransition", "to_unit"): (KEEP, None),

@@ -16,6 +16,7 @@ from procedures.constants import DeliveryMethod, FieldType, ServiceLevel
 from procedures.forms import build_filing_form_class
 from procedures.models import Procedure, ProcedureVersion
 from units.models import Unit
+from units.selectors import pickup_unit_choices
 
 from .. import calendar, filestore
 from ..codes import next_dossier_code
@@ -102,33 +103,56 @@ def validate_data(version: ProcedureVersion, data: dict) -> dict:
 # --- drafts and files --------------------------------------------------------------------
 
 
+def checked_pickup_unit(pickup_unit: Unit | None, receiving: Unit) -> Unit | None:
+    """The desk chosen to collect the result, None for the receiving unit's own (NĐ
+    118/2025: any active commune-level desk of the receiving unit's province)."""
+    if pickup_unit is None or pickup_unit.pk == receiving.pk:
+        return None
+    if not pickup_unit_choices(place=receiving).filter(pk=pickup_unit.pk).exists():
+        raise DossierInvalid(
+            _("Nơi nhận kết quả phải là bộ phận một cửa đang hoạt động trong tỉnh/thành phố "
+              "của cơ quan tiếp nhận."), code="pickup_unit")
+    return pickup_unit
+
+
 @transaction.atomic
 def dossier_create_draft(
     *, procedure: Procedure, applicant, place: Unit, data: dict | None = None,
     delivery_method: str = DeliveryMethod.PICKUP, delivery_address=None,
-    fee_exemption: str = "",
+    fee_exemption: str = "", pickup_unit: Unit | None = None,
 ) -> Dossier:
     version = current_version(procedure)
     receiving = competent_unit(receiving_unit_kind=version.document.get(
         "receiving_unit_kind", procedure.receiving_unit_kind), place=place)
+    pickup_unit = checked_pickup_unit(pickup_unit, receiving)
     dossier = Dossier.objects.create(
         procedure=procedure, procedure_version=version, applicant=applicant,
         receiving_unit=receiving, current_unit=receiving, channel=Channel.ONLINE,
         data=apply_locked_values(version, applicant, data or {}),
         delivery_method=delivery_method,
         delivery_address=delivery_address_snapshot(delivery_address) if delivery_address else {},
-        fee_exemption=fee_exemption or "",
+        fee_exemption=fee_exemption or "", pickup_unit=pickup_unit,
         **_applicant_snapshot(applicant),
     )
     record(dossier, action=Action.CREATE, from_state="", actor=applicant)
     return dossier
 
 
+class _Unchanged:
+    pass
+
+
+UNCHANGED = _Unchanged()
+
+
 @transaction.atomic
 def dossier_update_draft(
     *, dossier: Dossier, acting_user, data: dict, place: Unit | None = None,
     delivery_method: str | None = None, delivery_address=None, fee_exemption: str | None = None,
+    pickup_unit: Unit | None | _Unchanged = UNCHANGED,
 ) -> Dossier:
+    """``pickup_unit``: the desk where the result is collected (None: the receiving unit's);
+    left as it is when not given."""
     dossier = lock(dossier)
     if not dossier.is_draft or dossier.applicant_id != acting_user.pk:
         raise TransitionNotAllowed(_("Chỉ sửa được hồ sơ nháp của chính bạn."))
@@ -139,6 +163,12 @@ def dossier_update_draft(
             receiving_unit_kind=dossier.procedure_version.document.get(
                 "receiving_unit_kind", dossier.procedure.receiving_unit_kind), place=place)
         fields += ["receiving_unit", "current_unit"]
+        if pickup_unit is UNCHANGED and dossier.pickup_unit_id and not pickup_unit_choices(
+                place=dossier.receiving_unit).filter(pk=dossier.pickup_unit_id).exists():
+            pickup_unit = None  # the chosen desk is not in the new receiving unit's province
+    if pickup_unit is not UNCHANGED:
+        dossier.pickup_unit = checked_pickup_unit(pickup_unit, dossier.receiving_unit)
+        fields.append("pickup_unit")
     if delivery_method is not None:
         dossier.delivery_method = delivery_method
         dossier.delivery_address = (delivery_address_snapshot(delivery_address)

@@ -19,7 +19,7 @@ from ..policy import staff_may_act
 from ..routing import competent_unit
 from ..selectors import current_version, fee_outstanding, processing_days, version_documents
 from .core import apply_transition, record, slip, start_clock
-from .filing import check_delivery, validate_data
+from .filing import check_delivery, checked_pickup_unit, validate_data
 
 
 @transaction.atomic
@@ -109,11 +109,12 @@ def dossier_file_in_person(
     applicant_name: str, applicant_national_id: str = "", applicant_phone: str = "",
     applicant_email: str = "", applicant_address: str = "", applicant=None,
     data: dict | None = None, delivery_method: str = DeliveryMethod.PICKUP,
-    channel: str = Channel.IN_PERSON, note: str = "",
+    channel: str = Channel.IN_PERSON, note: str = "", pickup_unit: Unit | None = None,
 ) -> Dossier:
     """A clerk of any ward receives a paper dossier for a walk-in citizen (with or without an
     e-account); it is routed to the competent unit and received there at once (filing and
-    reception in one step: the dossier is born in reception's target state)."""
+    reception in one step: the dossier is born in reception's target state). ``pickup_unit``:
+    the desk of the province where the result will be collected (None: the receiving unit's)."""
     if not staff_may_act(acting_user, intake_unit, TRANSITIONS[Action.RECEIVE].roles):
         raise NotPermitted(_("Bạn không phải cán bộ một cửa của %(unit)s.")
                            % {"unit": intake_unit.name})
@@ -122,6 +123,7 @@ def dossier_file_in_person(
         "receiving_unit_kind", procedure.receiving_unit_kind), place=place)
     cleaned = validate_data(version, data or {})
     check_delivery(version, delivery_method, {"one_line": applicant_address})
+    pickup_unit = checked_pickup_unit(pickup_unit, receiving)
     now = timezone.now()
     dossier = Dossier(
         procedure=procedure, procedure_version=version, applicant=applicant,
@@ -129,7 +131,7 @@ def dossier_file_in_person(
         applicant_phone=applicant_phone, applicant_email=applicant_email,
         applicant_address=applicant_address, receiving_unit=receiving, current_unit=receiving,
         intake_unit=intake_unit, channel=channel, data=cleaned,
-        delivery_method=delivery_method, submitted_at=now,
+        delivery_method=delivery_method, submitted_at=now, pickup_unit=pickup_unit,
         state=TRANSITIONS[Action.RECEIVE].target,
         delivery_address={"one_line": applicant_address} if applicant_address else {},
     )

@@ -190,6 +190,19 @@
     });
   });
 
+  // --- the desk where the result is collected: shown for delivery at the desk ------------
+  var desk = form.querySelector("[data-pickup-desk]");
+  if (desk) {
+    var showDesk = function () {
+      var chosen = form.querySelector("input[name=cach_nhan_ket_qua]:checked");
+      desk.hidden = !!(chosen && chosen.value === "postal");
+    };
+    form.querySelectorAll("input[name=cach_nhan_ket_qua]").forEach(function (radio) {
+      radio.addEventListener("change", showDesk);
+    });
+    showDesk();
+  }
+
   // --- postal address: shown for postal delivery; communes of the chosen province --------
   var postal = form.querySelector("[data-postal-address]");
   if (postal) {
