@@ -257,7 +257,7 @@ def overpayment_mark_refunded(*, overpayment: Overpayment, acting_user,
     """Records who refunded the money and when; the first record stands."""
     from .selectors import overpayment_may_refund
 
-    locked = Overpayment.objects.select_for_update().select_related("unit").get(
+    locked = Overpayment.objects.select_for_update(of=("self",)).select_related("unit").get(
         pk=overpayment.pk)
     if not overpayment_may_refund(acting_user, locked):
         raise PaymentError("not allowed to record the refund of this overpayment")

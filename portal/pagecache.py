@@ -119,14 +119,33 @@ def _replay(entry) -> HttpResponse:
     return response
 
 
+def _throttled_replay(request):
+    """The API's anonymous limit, counted for a reply served from this cache too (DRF's
+    throttles run inside the view, which a cached reply skips): one count per request either
+    way, so a cached catalogue is no way around the limit."""
+    from .api.errors import error_response
+    from .throttling import AnonRateThrottle
+
+    throttle = AnonRateThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    wait = throttle.wait()
+    response = error_response(
+        "throttled", f"Quá nhiều yêu cầu. Vui lòng thử lại sau {wait} giây.", 429,
+        {"retry_after_seconds": wait})
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def public_page(view: Callable | None = None, *, query_params: Iterable[str] | None = None,
-                vary_on_headers: Iterable[str] = ()):
+                vary_on_headers: Iterable[str] = (), api: bool = False):
     """Serve ``view`` from the page cache for anonymous visitors.
 
     ``query_params``: the parameters the view reads; a request with any other one is served
     uncached (random parameters cannot fill the cache). ``vary_on_headers``: request headers
     the response depends on besides the URL and the language (``Accept`` for the API, whose
-    renderer depends on it).
+    renderer depends on it). ``api``: a DRF view, whose throttles a cached reply must still
+    count.
     """
     allowed = frozenset(query_params) if query_params is not None else None
     vary_on = tuple("HTTP_" + h.upper().replace("-", "_") for h in vary_on_headers)
@@ -141,7 +160,8 @@ def public_page(view: Callable | None = None, *, query_params: Iterable[str] | N
             version = _current_version(found.get(VERSION_KEY))
             entry = found.get(key)
             if entry is not None and version is not None and entry[0] == version:
-                return _replay(entry)
+                refused = _throttled_replay(request) if api else None
+                return refused or _replay(entry)
             response = func(request, *args, **kwargs)
             if version is None:
                 return response

@@ -43,7 +43,7 @@ class CatalogueFilter(django_filters.FilterSet):
 # browsable API), so it is part of the key.
 @method_decorator(public_page(
     query_params=("q", "sector", "level", "unit_kind", "page", "page_size", "format"),
-    vary_on_headers=("Accept",)), name="dispatch")
+    vary_on_headers=("Accept",), api=True), name="dispatch")
 class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
     """The public catalogue of published procedures."""
 
