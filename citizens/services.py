@@ -29,9 +29,15 @@ from portal.validators import cccd_errors, normalize_vn_phone
 from units.constants import UnitKind
 from units.models import Unit
 
-from .constants import VerificationChannel, VerificationPurpose
+from .constants import ConsentPurpose, VerificationChannel, VerificationPurpose
 from .exceptions import InvalidCode, RateLimited, RegistrationError
-from .models import CitizenProfile, DeliveryAddress, VerificationCode
+from .models import (
+    CitizenProfile,
+    ConsentRecord,
+    DeliveryAddress,
+    PrivacyNotice,
+    VerificationCode,
+)
 from .selectors import ward_hierarchy
 from .tasks import send_account_exists_notice, send_verification_code
 
@@ -74,10 +80,13 @@ def citizen_register(
 def citizen_registration_start(
     *, full_name: str, national_id: str, date_of_birth: datetime.date, phone: str,
     password: str, email: str = "", ip: str | None = None,
+    consent_notice: PrivacyNotice,
 ) -> int | None:
     """The registration form's submission: a new account and a code to its phone, or, when
     the CCCD or the phone already has an account, nothing new and a notice to that account's
-    owner ("you already have an account: sign in or reset the password"). The caller shows the
+    owner ("you already have an account: sign in or reset the password"). The consent to
+    ``consent_notice`` is recorded with the new account, in its transaction (an existing
+    account's owner gave theirs already). The caller shows the
     same next step either way; returns the new account's id to keep in the session, or None.
     Raises RateLimited (counted per phone and per client address, for both outcomes),
     RegistrationError for an invalid CCCD, ValidationError for a weak password."""
@@ -91,6 +100,7 @@ def citizen_registration_start(
             user = citizen_register(full_name=full_name, national_id=national_id,
                                     date_of_birth=date_of_birth, phone=phone,
                                     password=password, email=email)
+            consent_record_create(user=user, notice=consent_notice, ip=ip)
             _code_create(user=user, purpose=VerificationPurpose.VERIFY_PHONE,
                          channel=VerificationChannel.SMS, destination=phone)
     except RegistrationError as exc:
@@ -104,6 +114,14 @@ def citizen_registration_start(
         _account_exists_notify(national_id=national_id, phone=phone)
         return None
     return user.pk
+
+
+def consent_record_create(*, user: User, notice: PrivacyNotice,
+                          ip: str | None = None) -> ConsentRecord:
+    """The citizen's explicit consent to every purpose of ``notice`` (the registration form's
+    unticked box)."""
+    return ConsentRecord.objects.create(user=user, notice=notice,
+                                        purposes=list(ConsentPurpose.values), ip=ip or None)
 
 
 def registration_code_resend(*, user_id: int | None, phone: str, ip: str | None = None) -> None:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("dia-chi/them/", views.address_add, name="address_add"),
     path("dia-chi/<int:pk>/sua/", views.address_edit, name="address_edit"),
     path("dia-chi/<int:pk>/xoa/", views.address_delete, name="address_delete"),
+    path("quyen-rieng-tu/", views.privacy_notice, name="privacy_notice"),
     path("quen-mat-khau/", views.password_reset, name="password_reset"),
     path("quen-mat-khau/dat-lai/", views.password_reset_confirm,
          name="password_reset_complete"),

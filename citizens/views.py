@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,7 +32,7 @@ from .forms import (
     vietnamese_password_errors,
 )
 from .masking import mask_phone
-from .selectors import delivery_addresses_of
+from .selectors import delivery_addresses_of, privacy_notice_current
 from .services import (
     citizen_profile_update,
     citizen_registration_start,
@@ -75,6 +76,7 @@ def register(request):
                 full_name=data["full_name"], national_id=data["national_id"],
                 date_of_birth=data["date_of_birth"], phone=data["phone"],
                 email=data["email"], password=data["password1"], ip=client_address(request),
+                consent_notice=privacy_notice_current(),
             )
         except RateLimited as exc:
             form.add_error(None, exc.message)
@@ -283,3 +285,13 @@ def password_reset_confirm(request):
             messages.success(request, _("Đã đặt lại mật khẩu. Vui lòng đăng nhập."))
             return redirect("accounts:login")
     return render(request, "citizens/password_reset_complete.html", {"form": form})
+
+
+def privacy_notice(request):
+    """The privacy notice in force, public (linked from the registration form)."""
+    notice = privacy_notice_current()
+    if notice is None:
+        raise Http404
+    english = (request.LANGUAGE_CODE or "").startswith("en") and notice.text_en
+    return render(request, "citizens/privacy_notice.html", {
+        "notice": notice, "text": notice.text_en if english else notice.text_vi})

@@ -22,7 +22,7 @@ PUBLIC = {
     "healthz", "trivial", "api-schema", "api-docs", "procedure-list", "procedure-detail",
     "dossier-track", "home", "procedures:catalogue", "procedures:detail", "procedures:guide",
     "dossiers:track", "dossiers:board", "accounts:login", "citizens:register",
-    "citizens:register_confirm",
+    "citizens:register_confirm", "citizens:privacy_notice",
     "citizens:password_reset", "citizens:password_reset_complete", "delivery:sandbox-pay",
     "delivery:payment-return", "set_language", "api-auth-token", "admin:login",
     "stats-figures", "stats-units", "stats-procedures", "reports:index", "reports:unit",
