@@ -14,7 +14,7 @@ from accounts.models import User
 from portal.validators import cccd_errors, normalize_vn_phone
 from units.models import Unit
 
-from .constants import VerificationChannel
+from .constants import DataRequestKind, VerificationChannel
 from .selectors import ward_choices
 
 # Django's Vietnamese catalogue lacks some password messages ("This password is too short"
@@ -196,3 +196,17 @@ class PasswordResetCompleteForm(_PasswordPairMixin, CodeForm):
         cleaned = super().clean()
         self._clean_password_pair(cleaned)
         return cleaned
+
+
+class DataRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Bạn muốn"), choices=DataRequestKind.choices,
+                             widget=forms.RadioSelect)
+    text = forms.CharField(
+        label=_("Nội dung yêu cầu"), max_length=2000, required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Với yêu cầu chỉnh sửa: ghi rõ dữ liệu nào sai và dữ liệu đúng."))
+
+
+class DataRequestAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Nội dung trả lời"), max_length=4000,
+                             widget=forms.Textarea(attrs={"rows": 3}))

@@ -93,3 +93,18 @@ def privacy_notice_current() -> PrivacyNotice | None:
     from django.utils import timezone
 
     return PrivacyNotice.objects.filter(published_at__lte=timezone.now()).first()
+
+
+def data_requests_of(user):
+    from .models import DataSubjectRequest
+
+    return DataSubjectRequest.objects.filter(citizen_id=user.pk).order_by("-created_at", "-id")
+
+
+def data_requests_open():
+    """The city's queue of open personal-data requests, the most urgent first."""
+    from .constants import DataRequestStatus
+    from .models import DataSubjectRequest
+
+    return (DataSubjectRequest.objects.filter(status=DataRequestStatus.OPEN)
+            .select_related("citizen").order_by("due_at", "id"))
