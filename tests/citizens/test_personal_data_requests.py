@@ -78,6 +78,7 @@ def test_download_pdf_and_the_page(world):
     client = owner_client(world)
     page = client.get(MINE)
     assert page.status_code == 200 and "tai-ve.pdf" in page.content.decode()
+    assert 'href="/cong-dan/du-lieu-cua-toi/"' in client.get("/cong-dan/ho-so/").content.decode()
     response = client.get(MINE + "tai-ve.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
