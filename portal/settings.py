@@ -570,6 +570,10 @@ PRIVATE_FILES_PRESIGNED_REDIRECT = env.bool("PRIVATE_FILES_PRESIGNED_REDIRECT", 
 # Behind nginx (deploy/nginx/): the access-checked download views answer with an
 # X-Accel-Redirect to an internal location and nginx sends the file, so a gunicorn thread is not
 # held for the length of a download. Off: Django streams the file itself (FileResponse).
+# Fernet key (base64, 32 bytes) for sensitive private files (ID-card images, authorisation
+# scans: portal.filecrypto); empty derives one from SECRET_KEY. Changing it makes the files
+# stored under the old key unreadable.
+PRIVATE_FILES_ENCRYPTION_KEY = env.str("PRIVATE_FILES_ENCRYPTION_KEY", default="")
 PRIVATE_FILES_X_ACCEL = env.bool("PRIVATE_FILES_X_ACCEL", default=False)
 PRIVATE_FILES_X_ACCEL_PREFIX = env.str("PRIVATE_FILES_X_ACCEL_PREFIX", default="/_protected/")
 
