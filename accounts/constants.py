@@ -25,3 +25,4 @@ class AccountEventKind(models.TextChoices):
     OTP_DISABLED = "otp_disabled", _("Tắt xác thực hai bước")
     SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", _("Đăng xuất trên mọi thiết bị")
     PASSWORD_RESET = "password_reset", _("Đặt lại mật khẩu")
+    PERSONAL_DATA_ERASED = "personal_data_erased", _("Xoá dữ liệu cá nhân theo yêu cầu")

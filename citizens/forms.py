@@ -5,14 +5,16 @@ import datetime
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from portal.validators import cccd_errors, normalize_vn_phone
 from units.models import Unit
 
-from .constants import VerificationChannel
+from .constants import DataRequestKind, VerificationChannel
 from .selectors import ward_choices
 
 # Django's Vietnamese catalogue lacks some password messages ("This password is too short"
@@ -105,6 +107,20 @@ class RegistrationForm(_PasswordPairMixin, forms.Form):
     password2 = forms.CharField(
         label=_("Nhập lại mật khẩu"), strip=False,
         widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}))
+    # Explicit consent (Law 91/2025/QH15): never ticked in advance; the label links the notice.
+    consent = forms.BooleanField(
+        required=True,
+        error_messages={"required": _("Bạn cần đồng ý với Thông báo xử lý dữ liệu cá nhân "
+                                      "để đăng ký tài khoản.")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = format_html(
+            '{} <a href="{}" target="_blank" rel="noopener">{}</a>{}',
+            _("Tôi đồng ý để cơ quan nhà nước xử lý dữ liệu cá nhân của tôi cho các mục đích "
+              "nêu trong"),
+            reverse("citizens:privacy_notice"), _("Thông báo xử lý dữ liệu cá nhân"),
+            _(" (giải quyết thủ tục hành chính, thông báo về hồ sơ, thống kê đã ẩn danh)."))
 
     def clean_phone(self):
         return normalize_vn_phone(self.cleaned_data["phone"])
@@ -180,3 +196,17 @@ class PasswordResetCompleteForm(_PasswordPairMixin, CodeForm):
         cleaned = super().clean()
         self._clean_password_pair(cleaned)
         return cleaned
+
+
+class DataRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Bạn muốn"), choices=DataRequestKind.choices,
+                             widget=forms.RadioSelect)
+    text = forms.CharField(
+        label=_("Nội dung yêu cầu"), max_length=2000, required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Với yêu cầu chỉnh sửa: ghi rõ dữ liệu nào sai và dữ liệu đúng."))
+
+
+class DataRequestAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Nội dung trả lời"), max_length=4000,
+                             widget=forms.Textarea(attrs={"rows": 3}))

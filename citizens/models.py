@@ -11,7 +11,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .constants import CODE_DIGITS, MessageStatus, VerificationChannel, VerificationPurpose
+from .constants import (
+    CODE_DIGITS,
+    DataRequestKind,
+    DataRequestStatus,
+    MessageStatus,
+    VerificationChannel,
+    VerificationPurpose,
+)
 
 
 class CitizenProfile(models.Model):
@@ -136,3 +143,71 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient_masked}"
+
+
+class PrivacyNotice(models.Model):
+    """A version of the privacy notice shown at registration (Law 91/2025/QH15). Consent is
+    recorded against the version that was shown; a new text is a new row, never an edit."""
+
+    version = models.CharField(_("phiên bản"), max_length=20, unique=True)
+    text_vi = models.TextField(_("nội dung (tiếng Việt)"))
+    text_en = models.TextField(_("nội dung (tiếng Anh)"), blank=True)
+    published_at = models.DateTimeField(_("công bố lúc"))
+
+    class Meta:
+        verbose_name = _("thông báo xử lý dữ liệu cá nhân")
+        verbose_name_plural = _("thông báo xử lý dữ liệu cá nhân")
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class ConsentRecord(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="consents", verbose_name=_("tài khoản"))
+    notice = models.ForeignKey(PrivacyNotice, on_delete=models.PROTECT, related_name="consents",
+                               verbose_name=_("phiên bản thông báo"))
+    purposes = models.JSONField(_("mục đích"), default=list)
+    given_at = models.DateTimeField(_("đồng ý lúc"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("rút lại lúc"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sự đồng ý xử lý dữ liệu")
+        verbose_name_plural = _("sự đồng ý xử lý dữ liệu")
+        ordering = ["-given_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} – {self.notice.version}"
+
+
+class DataSubjectRequest(models.Model):
+    """A citizen's request about their personal data (correction, deletion, objection),
+    answered by the city's staff within DATA_REQUEST_WORKING_DAYS working days."""
+
+    citizen = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="data_requests", verbose_name=_("công dân"))
+    kind = models.CharField(_("loại yêu cầu"), max_length=16, choices=DataRequestKind.choices)
+    text = models.TextField(_("nội dung"))
+    status = models.CharField(_("trạng thái"), max_length=12, choices=DataRequestStatus.choices,
+                              default=DataRequestStatus.OPEN)
+    created_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+    due_at = models.DateTimeField(_("hạn trả lời"))
+    answered_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("người trả lời"))
+    answer = models.TextField(_("nội dung trả lời"), blank=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu về dữ liệu cá nhân")
+        verbose_name_plural = _("yêu cầu về dữ liệu cá nhân")
+        ordering = ["due_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == DataRequestStatus.OPEN and self.due_at < timezone.now()

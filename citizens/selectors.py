@@ -11,7 +11,7 @@ from procedures.constants import IDENTITY_DATA, ApplicantDatum
 from units.constants import UnitKind
 from units.models import Unit
 
-from .models import CitizenProfile, DeliveryAddress
+from .models import CitizenProfile, DeliveryAddress, PrivacyNotice
 
 
 def delivery_addresses_of(user) -> QuerySet[DeliveryAddress]:
@@ -86,3 +86,25 @@ def verified_applicant_data(user) -> frozenset[str]:
 def _national_phone(phone: str) -> str:
     """'+84905123456' -> '0905123456', the way citizens write it."""
     return "0" + phone[3:] if phone.startswith("+84") else phone
+
+
+def privacy_notice_current() -> PrivacyNotice | None:
+    """The notice in force: the latest one published."""
+    from django.utils import timezone
+
+    return PrivacyNotice.objects.filter(published_at__lte=timezone.now()).first()
+
+
+def data_requests_of(user):
+    from .models import DataSubjectRequest
+
+    return DataSubjectRequest.objects.filter(citizen_id=user.pk).order_by("-created_at", "-id")
+
+
+def data_requests_open():
+    """The city's queue of open personal-data requests, the most urgent first."""
+    from .constants import DataRequestStatus
+    from .models import DataSubjectRequest
+
+    return (DataSubjectRequest.objects.filter(status=DataRequestStatus.OPEN)
+            .select_related("citizen").order_by("due_at", "id"))

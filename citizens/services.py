@@ -14,7 +14,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,9 +29,24 @@ from portal.validators import cccd_errors, normalize_vn_phone
 from units.constants import UnitKind
 from units.models import Unit
 
-from .constants import VerificationChannel, VerificationPurpose
-from .exceptions import InvalidCode, RateLimited, RegistrationError
-from .models import CitizenProfile, DeliveryAddress, VerificationCode
+from .constants import (
+    DATA_REQUEST_WORKING_DAYS,
+    ERASED_NAME,
+    ConsentPurpose,
+    DataRequestKind,
+    DataRequestStatus,
+    VerificationChannel,
+    VerificationPurpose,
+)
+from .exceptions import CitizenError, InvalidCode, RateLimited, RegistrationError
+from .models import (
+    CitizenProfile,
+    ConsentRecord,
+    DataSubjectRequest,
+    DeliveryAddress,
+    PrivacyNotice,
+    VerificationCode,
+)
 from .selectors import ward_hierarchy
 from .tasks import send_account_exists_notice, send_verification_code
 
@@ -74,10 +89,13 @@ def citizen_register(
 def citizen_registration_start(
     *, full_name: str, national_id: str, date_of_birth: datetime.date, phone: str,
     password: str, email: str = "", ip: str | None = None,
+    consent_notice: PrivacyNotice,
 ) -> int | None:
     """The registration form's submission: a new account and a code to its phone, or, when
     the CCCD or the phone already has an account, nothing new and a notice to that account's
-    owner ("you already have an account: sign in or reset the password"). The caller shows the
+    owner ("you already have an account: sign in or reset the password"). The consent to
+    ``consent_notice`` is recorded with the new account, in its transaction (an existing
+    account's owner gave theirs already). The caller shows the
     same next step either way; returns the new account's id to keep in the session, or None.
     Raises RateLimited (counted per phone and per client address, for both outcomes),
     RegistrationError for an invalid CCCD, ValidationError for a weak password."""
@@ -91,6 +109,7 @@ def citizen_registration_start(
             user = citizen_register(full_name=full_name, national_id=national_id,
                                     date_of_birth=date_of_birth, phone=phone,
                                     password=password, email=email)
+            consent_record_create(user=user, notice=consent_notice, ip=ip)
             _code_create(user=user, purpose=VerificationPurpose.VERIFY_PHONE,
                          channel=VerificationChannel.SMS, destination=phone)
     except RegistrationError as exc:
@@ -104,6 +123,14 @@ def citizen_registration_start(
         _account_exists_notify(national_id=national_id, phone=phone)
         return None
     return user.pk
+
+
+def consent_record_create(*, user: User, notice: PrivacyNotice,
+                          ip: str | None = None) -> ConsentRecord:
+    """The citizen's explicit consent to every purpose of ``notice`` (the registration form's
+    unticked box)."""
+    return ConsentRecord.objects.create(user=user, notice=notice,
+                                        purposes=list(ConsentPurpose.values), ip=ip or None)
 
 
 def registration_code_resend(*, user_id: int | None, phone: str, ip: str | None = None) -> None:
@@ -370,3 +397,90 @@ def delivery_address_get_or_create(
         return same
     return delivery_address_create(owner=owner, ward=ward, street=street,
                                    recipient_name=recipient_name, recipient_phone=phone)
+
+
+# --- Personal data requests (Law 91/2025/QH15) --------------------------------------------------
+
+def _due_after_working_days(start: datetime.datetime, days: int) -> datetime.datetime:
+    from dossiers.calendar import add_working_days
+
+    local = timezone.localtime(start)
+    day = add_working_days(local.date(), days)
+    return local.replace(year=day.year, month=day.month, day=day.day)
+
+
+@transaction.atomic
+def data_request_create(*, citizen: User, kind: str, text: str) -> DataSubjectRequest:
+    """A citizen asks to correct, delete or stop the processing of their data; due
+    DATA_REQUEST_WORKING_DAYS working days later."""
+    if kind not in DataRequestKind.values:
+        raise CitizenError(_("Loại yêu cầu không hợp lệ."), field="kind", code="invalid")
+    text = (text or "").strip()
+    if not text and kind != DataRequestKind.DELETION:
+        raise CitizenError(_("Vui lòng ghi rõ nội dung yêu cầu."), field="text", code="invalid")
+    now = timezone.now()
+    return DataSubjectRequest.objects.create(
+        citizen=citizen, kind=kind, text=text,
+        due_at=_due_after_working_days(now, DATA_REQUEST_WORKING_DAYS))
+
+
+@transaction.atomic
+def data_request_answer(*, request: DataSubjectRequest, acting_user: User,
+                        answer: str) -> DataSubjectRequest:
+    """Staff answer a request; answering a deletion request erases the account
+    (``citizen_erase``) in the same transaction."""
+    request = DataSubjectRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != DataRequestStatus.OPEN:
+        raise CitizenError(_("Yêu cầu này đã được trả lời."), code="answered")
+    answer = (answer or "").strip()
+    if not answer:
+        raise CitizenError(_("Vui lòng nhập nội dung trả lời."), field="answer",
+                           code="invalid")
+    if request.kind == DataRequestKind.DELETION:
+        citizen_erase(user=request.citizen, acting_user=acting_user)
+    request.status = DataRequestStatus.ANSWERED
+    request.answer = answer
+    request.answered_at = timezone.now()
+    request.answered_by = acting_user
+    request.save(update_fields=["status", "answer", "answered_at", "answered_by"])
+    return request
+
+
+@transaction.atomic
+def citizen_erase(*, user: User, acting_user: User) -> User:
+    """Deletes a citizen's personal data the state need not keep: the account is anonymised
+    and closed, addresses, verification codes, tokens and the e-document store entries no
+    dossier uses are removed. Dossiers (their data is a state record) and every audit row
+    (transitions, access log, account events) stay."""
+    from dossiers import filestore
+    from dossiers.models import DossierAttachment, StoredDocument
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.full_name = ERASED_NAME
+    user.first_name = user.last_name = ""
+    user.email = ""
+    user.phone = None
+    user.phone_verified_at = user.email_verified_at = None
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(update_fields=["full_name", "first_name", "last_name", "email", "phone",
+                             "phone_verified_at", "email_verified_at", "is_active",
+                             "password"])
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)  # sign out
+    CitizenProfile.objects.filter(user_id=user.pk).delete()
+    DeliveryAddress.objects.filter(owner_id=user.pk).delete()
+    VerificationCode.objects.filter(user_id=user.pk).delete()
+    ConsentRecord.objects.filter(user_id=user.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now())
+    api_tokens_revoke_all(user=user)
+    used = DossierAttachment.objects.filter(stored_document_id=models.OuterRef("pk"))
+    unused = StoredDocument.objects.filter(owner_id=user.pk, source_dossier__isnull=True).exclude(
+        models.Exists(used))
+    names = set(unused.values_list("file", flat=True))
+    removed = unused.delete()[0]
+    if names:
+        transaction.on_commit(lambda: filestore.delete_unreferenced_files(sorted(names)))
+    AccountEvent.objects.create(user=user, actor=acting_user,
+                                kind=AccountEventKind.PERSONAL_DATA_ERASED,
+                                detail={"stored_documents_removed": removed})
+    return user

@@ -99,3 +99,13 @@ def send_account_exists_notice(self, user_id: int, channel: str) -> str:
     OutboundMessage.objects.create(channel=channel, recipient_masked=recipient, user_id=user.pk,
                                    body_redacted=body, provider_reference=reference or "")
     return "sent"
+
+
+@shared_task
+def retention_sweep() -> dict:
+    """Nightly: expired drafts, verification codes and orphaned private files (issue 17)."""
+    from dataclasses import asdict
+
+    from .retention import retention_sweep_run
+
+    return asdict(retention_sweep_run())

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,12 +19,14 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.redirects import is_filing_url, safe_next, with_next
 from portal.clientip import client_address
+from portal.ratelimit import over_limit
 
 from .constants import VerificationChannel, VerificationPurpose
 from .exceptions import CitizenError, InvalidCode, RateLimited
 from .forms import (
     AddressForm,
     CodeForm,
+    DataRequestForm,
     PasswordResetCompleteForm,
     PasswordResetStartForm,
     ProfileForm,
@@ -31,10 +34,12 @@ from .forms import (
     vietnamese_password_errors,
 )
 from .masking import mask_phone
-from .selectors import delivery_addresses_of
+from .personal_data import personal_data_json, personal_data_pdf
+from .selectors import data_requests_of, delivery_addresses_of, privacy_notice_current
 from .services import (
     citizen_profile_update,
     citizen_registration_start,
+    data_request_create,
     delivery_address_create,
     delivery_address_delete,
     delivery_address_update,
@@ -75,6 +80,7 @@ def register(request):
                 full_name=data["full_name"], national_id=data["national_id"],
                 date_of_birth=data["date_of_birth"], phone=data["phone"],
                 email=data["email"], password=data["password1"], ip=client_address(request),
+                consent_notice=privacy_notice_current(),
             )
         except RateLimited as exc:
             form.add_error(None, exc.message)
@@ -283,3 +289,69 @@ def password_reset_confirm(request):
             messages.success(request, _("Đã đặt lại mật khẩu. Vui lòng đăng nhập."))
             return redirect("accounts:login")
     return render(request, "citizens/password_reset_complete.html", {"form": form})
+
+
+def privacy_notice(request):
+    """The privacy notice in force, public (linked from the registration form)."""
+    notice = privacy_notice_current()
+    if notice is None:
+        raise Http404
+    english = (request.LANGUAGE_CODE or "").startswith("en") and notice.text_en
+    return render(request, "citizens/privacy_notice.html", {
+        "notice": notice, "text": notice.text_en if english else notice.text_vi})
+
+
+MY_DATA_DOWNLOADS_PER_HOUR = 10
+
+
+@login_required
+@never_cache
+def my_data(request):
+    """"Dữ liệu của tôi": download everything, and ask for a correction, deletion or objection
+    (answered by the city's staff within two working days)."""
+    form = DataRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data_request_create(citizen=request.user, kind=form.cleaned_data["kind"],
+                                text=form.cleaned_data["text"])
+        except CitizenError as exc:
+            _add_citizen_error(form, exc)
+        else:
+            messages.success(request, _("Đã gửi yêu cầu. Yêu cầu sẽ được trả lời trong 02 "
+                                        "ngày làm việc."))
+            return redirect("citizens:my_data")
+    return render(request, "citizens/my_data.html", {
+        "form": form, "requests": data_requests_of(request.user),
+        "notice": privacy_notice_current()})
+
+
+def _download_limited(request) -> bool:
+    return over_limit(f"citizens:my-data:{request.user.pk}", MY_DATA_DOWNLOADS_PER_HOUR,
+                      window=3600)
+
+
+def _too_many(request):
+    messages.error(request, _("Bạn đã tải dữ liệu quá nhiều lần. Vui lòng thử lại sau một giờ."))
+    return redirect("citizens:my_data")
+
+
+@login_required
+@never_cache
+def my_data_json(request):
+    if _download_limited(request):
+        return _too_many(request)
+    response = HttpResponse(personal_data_json(user=request.user),
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="du-lieu-ca-nhan.json"'
+    return response
+
+
+@login_required
+@never_cache
+def my_data_pdf(request):
+    if _download_limited(request):
+        return _too_many(request)
+    response = HttpResponse(personal_data_pdf(user=request.user),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="du-lieu-ca-nhan.pdf"'
+    return response

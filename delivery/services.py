@@ -29,6 +29,7 @@ from dossiers.services import (
     dossier_return_result,
 )
 from dossiers.uploads import inspect_upload
+from portal.filecrypto import encrypted
 from portal.tasks import enqueue_on_commit
 from procedures.constants import DeliveryMethod
 
@@ -304,7 +305,9 @@ def pickup_hand_over(
               "collector_national_id", "identity_checked", "signature_confirmed"]
     if not collector_is_owner:
         extension = checked["storage_name"].rpartition(".")[2]
-        appointment.authorisation.save(f"giay-uy-quyen.{extension}", authorisation, save=False)
+        # Scans of authorisations and ID papers: encrypted at rest (portal.filecrypto).
+        appointment.authorisation.save(f"giay-uy-quyen.{extension}", encrypted(authorisation),
+                                       save=False)
         appointment.authorisation_content_type = checked["content_type"]
         fields += ["authorisation", "authorisation_content_type"]
     appointment.save(update_fields=fields)

@@ -14,12 +14,15 @@ URL is made only after the view's check and carries the type and file name to an
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+
+from .filecrypto import decrypted_bytes, is_encrypted
 
 
 def _x_accel_roots() -> list[tuple[Path, str]]:
@@ -61,6 +64,14 @@ def _presigned_url(file_field, *, content_type: str, disposition: str) -> str | 
 def private_file_response(file_field, *, content_type: str, filename: str) -> HttpResponse:
     """``filename`` is shown to the browser; the caller makes it safe for a header."""
     disposition = f'inline; filename="{filename}"'
+    if is_encrypted(file_field.storage, file_field.name):  # sensitive: decrypt, never redirect
+        response = FileResponse(io.BytesIO(decrypted_bytes(file_field.storage,
+                                                           file_field.name)),
+                                content_type=content_type)
+        response["Content-Disposition"] = disposition
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
     if getattr(settings, "PRIVATE_FILES_PRESIGNED_REDIRECT", False):
         url = _presigned_url(file_field, content_type=content_type, disposition=disposition)
         if url is not None:

@@ -265,6 +265,14 @@ CELERY_BEAT_SCHEDULE.update({
 # outage dropped (and payments confirmed without a transition).
 CELERY_BEAT_SCHEDULE["reports-rebuild-stats"] = {"task": "reports.tasks.stats_rebuild",
                                                  "schedule": crontab(minute=30, hour=1)}
+# Retention of personal data (Law 91/2025/QH15, issue 17): citizens.tasks.retention_sweep
+# deletes drafts untouched this many days, verification codes this many days past expiry, and
+# private files no row references once they are this many hours old.
+DRAFT_RETENTION_DAYS = env.int("DRAFT_RETENTION_DAYS", default=90)
+VERIFICATION_CODE_RETENTION_DAYS = env.int("VERIFICATION_CODE_RETENTION_DAYS", default=30)
+ORPHAN_FILE_GRACE_HOURS = env.int("ORPHAN_FILE_GRACE_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["citizens-retention-sweep"] = {"task": "citizens.tasks.retention_sweep",
+                                                    "schedule": crontab(minute=15, hour=2)}
 
 # --- E-mail and SMS ------------------------------------------------------------------------
 # One URL for e-mail (django-environ): smtp+tls://user:password@host:587, consolemail://.
@@ -562,6 +570,10 @@ PRIVATE_FILES_PRESIGNED_REDIRECT = env.bool("PRIVATE_FILES_PRESIGNED_REDIRECT", 
 # Behind nginx (deploy/nginx/): the access-checked download views answer with an
 # X-Accel-Redirect to an internal location and nginx sends the file, so a gunicorn thread is not
 # held for the length of a download. Off: Django streams the file itself (FileResponse).
+# Fernet key (base64, 32 bytes) for sensitive private files (ID-card images, authorisation
+# scans: portal.filecrypto); empty derives one from SECRET_KEY. Changing it makes the files
+# stored under the old key unreadable.
+PRIVATE_FILES_ENCRYPTION_KEY = env.str("PRIVATE_FILES_ENCRYPTION_KEY", default="")
 PRIVATE_FILES_X_ACCEL = env.bool("PRIVATE_FILES_X_ACCEL", default=False)
 PRIVATE_FILES_X_ACCEL_PREFIX = env.str("PRIVATE_FILES_X_ACCEL_PREFIX", default="/_protected/")
 

@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("can-bo/danh-gia/", include("ratings.staff_urls")),
     path("thong-ke/", include("reports.urls")),
     path("danh-gia/", include("ratings.urls")),
+    path("can-bo/yeu-cau-du-lieu/", include("citizens.staff_urls")),
     path("can-bo/", include("accounts.staff_urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

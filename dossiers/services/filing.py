@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.filecrypto import encrypted, is_encrypted, is_sensitive_document
 from procedures.constants import DeliveryMethod, FieldType, ServiceLevel
 from procedures.forms import build_filing_form_class
 from procedures.models import Procedure, ProcedureVersion
@@ -216,6 +217,9 @@ def dossier_attach(
         same_bytes = filestore.stored_copy(owner_id=dossier.applicant_id,
                                            sha256=info["sha256"], size=info["size"],
                                            document_key=document_key)
+        if (same_bytes is not None and is_sensitive_document(document_key)
+                and not is_encrypted(private_storage, same_bytes.file.name)):
+            same_bytes = None  # an ID-card image gets its own encrypted copy
         if same_bytes is not None:
             info = {**_stored_info(same_bytes), "original_name": info["original_name"]}
             if same_bytes.document_key == document_key:
@@ -236,7 +240,10 @@ def dossier_attach(
         else:
             if by_citizen:
                 filestore.check_citizen_quota(dossier.applicant_id, info["size"])
-            name = private_storage.save(info["storage_name"], upload)
+            # ID-card images are sensitive data: encrypted at rest (portal.filecrypto).
+            name = private_storage.save(
+                info["storage_name"],
+                encrypted(upload) if is_sensitive_document(document_key) else upload)
         if by_citizen:
             stored_document = StoredDocument.objects.create(
                 owner_id=dossier.applicant_id, kind=StoredDocumentKind.UPLOAD,

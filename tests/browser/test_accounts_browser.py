@@ -33,6 +33,7 @@ def test_citizen_registers_verifies_and_signs_in(page, live_server, sms_outbox):
     page.get_by_label("Số điện thoại di động").fill("0905 123 456")
     page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
     page.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
+    page.locator("#id_consent").check()  # explicit consent (issue 17)
     page.get_by_role("button", name="Đăng ký").click()
     page.wait_for_url("**/cong-dan/dang-ky/xac-minh/")
     assert "+84******456" in page.content()

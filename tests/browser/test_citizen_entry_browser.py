@@ -83,6 +83,7 @@ def test_login_register_verify_lands_on_the_filing_form(live_server, phone_page,
     page.get_by_label("Số điện thoại di động").fill("0905 123 456")
     page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
     page.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
+    page.locator("#id_consent").check()  # explicit consent (issue 17)
     no_sideways_scroll(page)
     shot(page, "register-360")
     page.get_by_role("button", name="Đăng ký", exact=True).click()

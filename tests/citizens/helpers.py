@@ -18,6 +18,7 @@ def registration_data(**overrides):
         "full_name": "Nguyễn Văn An", "national_id": VALID_CCCD,
         "date_of_birth": VALID_DOB.isoformat(), "phone": "0905 123 456",
         "email": "an@example.vn", "password1": PASSWORD, "password2": PASSWORD,
+        "consent": "on",
     }
     data.update(overrides)
     return data

@@ -17,6 +17,7 @@ from dossiers.constants import DossierState
 from dossiers.models import PersonalDataAccess
 from dossiers.services import dossier_receive
 from dossiers.storage import private_root
+from portal.filecrypto import MAGIC
 from tests.dossiers.conftest import PNG
 from tests.factories import make_procedure
 from tests.pdfs import one_page_pdf
@@ -79,7 +80,8 @@ def test_the_scan_is_private_unguessable_and_read_by_the_dossier_file_rule(
     assert "uy-quyen" not in name
     assert appointment.authorisation_content_type == "image/png"
     stored = Path(private_root()) / name
-    assert stored.read_bytes() == PNG
+    # Encrypted at rest (issue 17: scans of authorisations and ID papers are sensitive).
+    assert stored.read_bytes().startswith(MAGIC) and PNG not in stored.read_bytes()
     media = Path(django_settings.MEDIA_ROOT).resolve()
     assert media not in stored.resolve().parents
     with pytest.raises(ValueError):

@@ -22,7 +22,7 @@ PUBLIC = {
     "healthz", "trivial", "api-schema", "api-docs", "procedure-list", "procedure-detail",
     "dossier-track", "home", "procedures:catalogue", "procedures:detail", "procedures:guide",
     "dossiers:track", "dossiers:board", "accounts:login", "citizens:register",
-    "citizens:register_confirm",
+    "citizens:register_confirm", "citizens:privacy_notice",
     "citizens:password_reset", "citizens:password_reset_complete", "delivery:sandbox-pay",
     "delivery:payment-return", "set_language", "api-auth-token", "admin:login",
     "stats-figures", "stats-units", "stats-procedures", "reports:index", "reports:unit",
@@ -41,7 +41,8 @@ DOSSIER_OBJECT = {"dossier-detail", "dossiers:attachment", "delivery_documents:d
 # Pages about the signed-in user only (no object of someone else can be named in the URL).
 SIGNED_IN = {
     "dossiers:mine", "dossiers:store", "dossiers:file", "dossiers:autosave_new",
-    "citizens:verify", "citizens:profile",
+    "citizens:verify", "citizens:profile", "citizens:my_data", "citizens:my_data_json",
+    "citizens:my_data_pdf",
     "citizens:addresses", "citizens:address_add", "api-me", "me-address-list", "dossier-list",
     "accounts:logout", "accounts:sign_out_everywhere", "accounts:otp_verify",
     "accounts:otp_enroll", "accounts:security", "api-auth-logout", "api-auth-logout-all",
@@ -62,6 +63,7 @@ STAFF = {
     "ratings_staff:kiosk", "stats-overdue",
     "delivery_staff:overpayments", "delivery_staff:overpayment_refund",
     "delivery_staff:logbook",
+    "citizens_staff:queue", "citizens_staff:answer", "citizens_staff:access_log",
 }
 # Server-to-server callbacks: signed, never a session.
 CALLBACKS = {"delivery_callbacks:payment-ipn", "delivery_callbacks:postal-status"}

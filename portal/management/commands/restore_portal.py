@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from django.apps import apps
 from django.core.files import File
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -33,7 +34,8 @@ class Command(BaseCommand):
         manifest = self._manifest(source)
 
         call_command("migrate", interactive=False, verbosity=0)
-        present = {label: n for label, n in backup.row_counts().items() if n}
+        present = {label: n for label, n in backup.row_counts().items()
+                   if n and label not in backup.SEEDED_BY_MIGRATIONS}
         if present and not force:
             raise CommandError(
                 "the database is not empty (" + ", ".join(f"{k}: {v}" for k, v in
@@ -45,6 +47,8 @@ class Command(BaseCommand):
 
         if present:
             call_command("flush", interactive=False, verbosity=0)
+        for label in backup.SEEDED_BY_MIGRATIONS:  # the backup's rows replace the seed
+            apps.get_model(label)._base_manager.all().delete()
         call_command("loaddata", str(source / backup.DUMP), verbosity=0)
         self._restore_files(source, manifest, force=force)
 
