@@ -30,7 +30,7 @@ from .constants import (
     PaymentStatus,
     ShipmentStatus,
 )
-from .documents import BaseContext, PaymentLine, PaymentReceiptContext, render_pdf
+from .documents import render_pdf
 from .exceptions import (
     IdempotencyConflict,
     InvalidCallback,
@@ -47,6 +47,7 @@ from .models import (
     ShipmentEvent,
 )
 from .payments import PaymentGateway, PaymentRequest, get_gateway
+from .pdf_contexts import BaseContext, PaymentLine, PaymentReceiptContext
 from .postal import Party, PostalProvider, ShipmentRequest, StatusUpdate, get_provider
 
 logger = logging.getLogger(__name__)

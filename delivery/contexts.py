@@ -16,7 +16,8 @@ from dossiers.constants import Action, Channel, SlipKind
 from dossiers.models import Dossier, DossierSlip, DossierTransition
 
 from .constants import DocumentKind
-from .documents import (
+from .models import PickupAppointment, Shipment
+from .pdf_contexts import (
     EARLY,
     LATE,
     ON_TIME,
@@ -32,7 +33,6 @@ from .documents import (
     StopNoticeContext,
     SupplementRequestContext,
 )
-from .models import PickupAppointment, Shipment
 
 SLIP_DOCUMENT_KIND = {
     SlipKind.RECEIPT: DocumentKind.RECEIPT,

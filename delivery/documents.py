@@ -33,28 +33,7 @@ from django.utils import timezone, translation
 
 from .constants import FORM_NUMBERS, DocumentKind
 from .exceptions import UnknownDocumentKind
-from .pdf_contexts import (  # noqa: F401 - the contexts are part of this module's interface
-    CONTEXT_TYPES,
-    EARLY,
-    LATE,
-    ON_TIME,
-    TITLES,
-    ApologyContext,
-    BaseContext,
-    ControlSheetContext,
-    DocumentLine,
-    Handover,
-    LogbookContext,
-    LogbookRow,
-    PaymentLine,
-    PaymentReceiptContext,
-    PickupSlipContext,
-    PostalLabelContext,
-    ReceiptContext,
-    RefusalContext,
-    StopNoticeContext,
-    SupplementRequestContext,
-)
+from .pdf_contexts import CONTEXT_TYPES, TITLES, BaseContext, PostalLabelContext
 
 # --- Helpers --------------------------------------------------------------------------------
 

@@ -26,7 +26,8 @@ from units.models import Unit
 
 from .constants import DocumentKind
 from .contexts import unit_heading
-from .documents import LogbookContext, LogbookRow, render_pdf
+from .documents import render_pdf
+from .pdf_contexts import LogbookContext, LogbookRow
 
 # Who keeps the book: the desk that receives and the leaders who answer for it.
 LOGBOOK_ROLES = (StaffRole.CLERK, StaffRole.LEADER)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from .constants import DocumentKind
-from .documents import (
+from .pdf_contexts import (
     ApologyContext,
     BaseContext,
     ControlSheetContext,

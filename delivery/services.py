@@ -35,8 +35,8 @@ from procedures.constants import DeliveryMethod
 
 from .adapters import payment_create, payment_receipt_issue, shipment_create
 from .constants import DOSSIER_FEE, DocumentKind, PaymentStatus, PickupReason, ShipmentStatus
-from .documents import PaymentLine
 from .models import GeneratedDocument, Overpayment, Payment, PickupAppointment, Shipment
+from .pdf_contexts import PaymentLine
 from .postal import Party
 from .rendering import render_dossier_document, render_dossier_documents, shipment_key
 

@@ -13,8 +13,9 @@ import pytest
 from pypdf import PdfReader
 
 from delivery.constants import DocumentKind
-from delivery.documents import ReceiptContext, render_html, render_pdf, tracking_url
+from delivery.documents import render_html, render_pdf, tracking_url
 from delivery.exceptions import UnknownDocumentKind
+from delivery.pdf_contexts import ReceiptContext
 from delivery.samples import CODE, TZ, sample_context
 from delivery.templatetags.delivery_pdf import so_thanh_chu
 
