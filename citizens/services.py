@@ -89,7 +89,7 @@ def citizen_register(
 def citizen_registration_start(
     *, full_name: str, national_id: str, date_of_birth: datetime.date, phone: str,
     password: str, email: str = "", ip: str | None = None,
-    consent_notice: PrivacyNotice,
+    consent_notice: PrivacyNotice | None,
 ) -> int | None:
     """The registration form's submission: a new account and a code to its phone, or, when
     the CCCD or the phone already has an account, nothing new and a notice to that account's
@@ -99,6 +99,11 @@ def citizen_registration_start(
     same next step either way; returns the new account's id to keep in the session, or None.
     Raises RateLimited (counted per phone and per client address, for both outcomes),
     RegistrationError for an invalid CCCD, ValidationError for a weak password."""
+    if consent_notice is None:
+        # No notice in force (an operator removed it): nobody can consent, so nobody registers.
+        raise RegistrationError(_("Chưa thể đăng ký trực tuyến lúc này (chưa có thông báo xử "
+                                  "lý dữ liệu cá nhân). Vui lòng thử lại sau hoặc liên hệ Bộ "
+                                  "phận Một cửa."), code="no_privacy_notice")
     errors = cccd_errors(national_id, date_of_birth)
     if errors:
         raise RegistrationError(errors[0], field="national_id")

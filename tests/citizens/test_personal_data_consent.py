@@ -53,3 +53,13 @@ def test_no_consent_row_for_an_existing_account_and_the_same_next_step(client):
     response = client.post(URL, registration_data())
     assert response.status_code == 302 and response["Location"] == "/cong-dan/dang-ky/xac-minh/"
     assert not ConsentRecord.objects.exists()
+
+
+def test_without_a_notice_in_force_registration_is_refused_not_a_server_error(client):
+    """Nobody can consent to a notice that does not exist (removed by an operator, or a
+    database restored without it): a clear refusal, never a 500, and no account."""
+    PrivacyNotice.objects.all().delete()
+    response = client.post(URL, registration_data())
+    assert response.status_code == 200
+    assert "Chưa thể đăng ký trực tuyến lúc này" in response.content.decode()
+    assert not User.objects.exists() and not ConsentRecord.objects.exists()
