@@ -130,6 +130,8 @@ def test_a_first_time_citizen_files_a_birth_registration_alone(
     journey.type("Số điện thoại di động", "0905 123 456")
     journey.type("Mật khẩu", PASSWORD, exact=True)
     journey.type("Nhập lại mật khẩu", PASSWORD)
+    # Explicit consent to the privacy notice: an unticked box of its own (issue 17).
+    page.get_by_role("checkbox", name=re.compile("Tôi đồng ý")).check()
     page.get_by_role("button", name="Đăng ký", exact=True).click()
     page.wait_for_url("**/cong-dan/dang-ky/xac-minh/")
     journey.screen("verify-phone")
