@@ -1,6 +1,5 @@
 """Playwright driving Debian's chromium (never a downloaded browser) against live_server."""
 
-import datetime
 import os
 import shutil
 
@@ -52,13 +51,8 @@ def phone_page(browser):
 
 @pytest.fixture(autouse=True)
 def privacy_notice(transactional_db):
-    """The notice that migration citizens 0003 seeds: live-server tests flush the database
-    between tests, data migrations included, and registration asks for consent to it."""
-    import importlib
+    """Live-server tests flush the database between tests, data migrations' rows included,
+    and registration asks for consent to the notice in force."""
+    from tests.citizens.helpers import seed_privacy_notice
 
-    from citizens.models import PrivacyNotice
-
-    seed = importlib.import_module("citizens.migrations.0003_seed_privacy_notice")
-    PrivacyNotice.objects.get_or_create(version=seed.VERSION, defaults={
-        "text_vi": seed.TEXT_VI, "text_en": seed.TEXT_EN,
-        "published_at": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)})
+    return seed_privacy_notice()

@@ -57,3 +57,18 @@ def sign_in(client, identifier, password=PASSWORD):
     response = client.post("/tai-khoan/dang-nhap/", {"username": identifier,
                                                      "password": password})
     return response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def seed_privacy_notice():
+    """The notice that migration citizens 0003 seeds. A transactional test's flush removes
+    data migrations' rows, and registration asks for consent to the notice in force."""
+    import datetime
+    import importlib
+
+    from citizens.models import PrivacyNotice
+
+    seed = importlib.import_module("citizens.migrations.0003_seed_privacy_notice")
+    notice, _created = PrivacyNotice.objects.get_or_create(version=seed.VERSION, defaults={
+        "text_vi": seed.TEXT_VI, "text_en": seed.TEXT_EN,
+        "published_at": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)})
+    return notice

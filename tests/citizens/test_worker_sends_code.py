@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from citizens.models import OutboundMessage, VerificationCode
-from tests.citizens.helpers import registration_data
+from tests.citizens.helpers import registration_data, seed_privacy_notice
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,6 +29,7 @@ def _database_url() -> str:
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_worker_sends_the_registration_code(client, settings):
+    seed_privacy_notice()  # a transactional test's flush removed it
     from portal.celery import app
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
