@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from procedures.models import Procedure, Sector
@@ -13,10 +13,6 @@ def home(request):
         "sectors": Sector.objects.all(),
         "procedure_count": Procedure.objects.published().count(),
     })
-
-
-def healthz(request):
-    return JsonResponse({"status": "ok"})
 
 
 def trivial(request):
